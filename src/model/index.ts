@@ -1,0 +1,3 @@
+export * from './space.ts';
+export * from './actor.ts';
+export * from './defaults.ts';
