@@ -78,26 +78,33 @@ export type FramePart = string | number | Uint8Array;
  * joining strings with a separator that may itself appear inside a part.
  */
 export function frame(parts: readonly FramePart[]): Uint8Array {
-  const encoded = parts.map((part, index) => {
-    if (typeof part === 'string') return utf8Encode(part);
-    if (part instanceof Uint8Array) return part;
-    if (Number.isInteger(part) && part >= 0 && part <= 0xffffffff) {
-      const bytes = new Uint8Array(4);
-      new DataView(bytes.buffer).setUint32(0, part);
-      return bytes;
-    }
-    throw new RangeError(`parts[${index}] must be a string, bytes or a uint32 (got ${part})`);
-  });
-  const total = encoded.reduce((sum, bytes) => sum + 4 + bytes.length, 0);
-  const out = new Uint8Array(total);
+  // One allocation sized for the worst case (3 UTF-8 bytes per UTF-16 unit), encoded in place:
+  // this runs on every field encryption, so it avoids an array per part.
+  let capacity = 0;
+  for (const part of parts)
+    capacity +=
+      4 +
+      (typeof part === 'string' ? part.length * 3 : part instanceof Uint8Array ? part.length : 4);
+  const out = new Uint8Array(capacity);
   const view = new DataView(out.buffer);
   let offset = 0;
-  for (const bytes of encoded) {
-    view.setUint32(offset, bytes.length);
-    out.set(bytes, offset + 4);
-    offset += 4 + bytes.length;
-  }
-  return out;
+  parts.forEach((part, index) => {
+    let length: number;
+    if (typeof part === 'string') {
+      length = encoder.encodeInto(part, out.subarray(offset + 4)).written;
+    } else if (part instanceof Uint8Array) {
+      out.set(part, offset + 4);
+      length = part.length;
+    } else if (Number.isInteger(part) && part >= 0 && part <= 0xffffffff) {
+      view.setUint32(offset + 4, part);
+      length = 4;
+    } else {
+      throw new RangeError(`parts[${index}] must be a string, bytes or a uint32 (got ${part})`);
+    }
+    view.setUint32(offset, length);
+    offset += 4 + length;
+  });
+  return out.slice(0, offset);
 }
 
 /** Throws a TypeError naming `argument` unless `value` is a Uint8Array of `length` bytes. */

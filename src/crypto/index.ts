@@ -26,6 +26,7 @@ export {
   WrongPassphraseError,
   assertMasterKey,
   createMasterKey,
+  deriveUserKey,
   unwrapMasterKey,
   wrapMasterKeyWithPassphrase,
 } from './master-key.ts';

@@ -2,7 +2,9 @@
 // either handed in by the host (its own key vault) or wrapped by a passphrase through scrypt;
 // the wrapped form is a plain JSON value that syncs in the user document.
 
+import { hkdf } from '@noble/hashes/hkdf.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
 
 import { KEY_LENGTH, NONCE_LENGTH, TAG_LENGTH, openBytes, randomKey, sealBytes } from './aead.ts';
@@ -53,6 +55,25 @@ const MAX_MEMORY = 2 ** 30;
 /** 32 fresh random bytes. */
 export function createMasterKey(): Uint8Array {
   return randomKey();
+}
+
+/**
+ * The key that seals the sensitive fields of a user's own document (preset names and tags, the
+ * Space list's names). Derived, not stored: every device that unlocks the master key has it.
+ * Bound to `userId`, so two users never share it even if a host reused a master key.
+ */
+export function deriveUserKey(masterKey: Uint8Array, userId: string): Uint8Array {
+  assertMasterKey(masterKey);
+  if (typeof userId !== 'string' || userId === '') {
+    throw new TypeError('userId must be a non-empty string');
+  }
+  return hkdf(
+    sha256,
+    masterKey,
+    undefined,
+    frame(['space-kit/user-key', 'v1', userId]),
+    KEY_LENGTH,
+  );
 }
 
 /** Throws a TypeError naming `argument` unless `masterKey` is 32 bytes. */

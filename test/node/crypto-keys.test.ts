@@ -5,6 +5,7 @@ import {
   DEFAULT_SCRYPT_PARAMS,
   WrongPassphraseError,
   createMasterKey,
+  deriveUserKey,
   unwrapMasterKey,
   wrapMasterKeyWithPassphrase,
 } from '../../src/crypto/master-key.ts';
@@ -126,4 +127,15 @@ test('sealed box: only the recipient opens a Space key, only for its own slot', 
     message: /recipientPublicKey/,
   });
   assert.throws(() => sealSpaceKey(spaceKey.subarray(1), slot, bob.publicKey), /spaceKey/);
+});
+
+test('the user-document key is derived from the master key, per user', () => {
+  const masterKey = createMasterKey();
+  const alices = deriveUserKey(masterKey, 'alice');
+  assert.equal(alices.length, 32);
+  assert.deepEqual(deriveUserKey(masterKey.slice(), 'alice'), alices, 'every device derives it');
+  assert.notDeepEqual(deriveUserKey(masterKey, 'bob'), alices);
+  assert.notDeepEqual(deriveUserKey(createMasterKey(), 'alice'), alices);
+  assert.notDeepEqual(alices, masterKey);
+  assert.throws(() => deriveUserKey(masterKey, ''), { name: 'TypeError', message: /userId/ });
 });
