@@ -70,7 +70,11 @@ export async function startServer(startOptions: StartOptions = {}): Promise<Sync
     }),
   );
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
-  http.on('clientError', (_error, socket) => socket.destroy());
+  // Unparsable requests (e.g. raw non-ASCII in the request line) get a bare 400.
+  http.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
