@@ -1,0 +1,105 @@
+// The composition root: wires the store to persistence (and, through `attachments`, to sync)
+// and to the codec source. Elements and hosts get everything through the returned kit.
+import * as Y from 'yjs';
+import { Locale } from './model/defaults.ts';
+import { assertValidId } from './model/space.ts';
+import type { CodecSource } from './store/codecs.ts';
+import { SwitchableCodecSource } from './store/codecs.ts';
+import { defaultDeviceStorage } from './store/device.ts';
+import type { DeviceStorage } from './store/device.ts';
+import type { DocOpener } from './store/open-spaces.ts';
+import { SpaceKit } from './store/space-kit.ts';
+import type { AttachedDoc, DocAttachment } from './sync/attachment.ts';
+import { IndexeddbAttachment } from './sync/persistence.ts';
+import type { PersistedDoc } from './sync/persistence.ts';
+
+export interface SpaceKitOptions {
+  /** The signed-in user. `id` must be a valid id; `name` is stamped on every write as actor. */
+  readonly user: { readonly id: string; readonly name: string };
+  /** The sync server's base URL; used by the sync attachment once it is configured. */
+  readonly server?: string;
+  /** Returns a fresh JWT for the server; used by the sync attachment. */
+  readonly getToken?: () => Promise<string>;
+  /** Language of the names written at bootstrap (default `en`). */
+  readonly locale?: Locale;
+  /** Prefix of IndexedDB names and localStorage keys (default `space-kit`). */
+  readonly storagePrefix?: string;
+  /** Persist documents in IndexedDB (default true). False keeps everything in memory. */
+  readonly persistence?: boolean;
+  /** More attachments for every opened document (e.g. the WebSocket sync). */
+  readonly attachments?: readonly DocAttachment[];
+  /** Where sealed fields get their codec (default: plaintext until keys exist). */
+  readonly codecs?: CodecSource;
+  /** Device conventions storage (default `localStorage`). */
+  readonly deviceStorage?: DeviceStorage;
+  /** How many Spaces besides the active one stay open (default 3). */
+  readonly recentSpaces?: number;
+}
+
+/**
+ * Starts a kit for one user: opens the user doc, creates the Personal Space on first start and
+ * activates the Space this device used last.
+ *
+ * ```ts
+ * const kit = await createSpaceKit({ user: { id: 'ada', name: 'Ada' } });
+ * kit.activeSpace.tags.create({ name: 'Urgent', color: '#d33' });
+ * ```
+ */
+export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object');
+  }
+  assertValidId(options.user?.id, 'options.user.id');
+  if (typeof options.user.name !== 'string') {
+    throw new TypeError('options.user.name must be a string');
+  }
+  const locale = options.locale ?? Locale.en;
+  if (!Object.values(Locale).includes(locale)) {
+    throw new RangeError(`options.locale must be one of ${Object.values(Locale).join(', ')}`);
+  }
+  const storagePrefix = options.storagePrefix ?? 'space-kit';
+  if (typeof storagePrefix !== 'string' || storagePrefix === '') {
+    throw new TypeError('options.storagePrefix must be a non-empty string');
+  }
+  const recentSpaces = options.recentSpaces ?? 3;
+  if (!Number.isInteger(recentSpaces) || recentSpaces < 0) {
+    throw new RangeError('options.recentSpaces must be a non-negative integer');
+  }
+
+  const attachments: DocAttachment[] = [];
+  if (options.persistence !== false) {
+    attachments.push(new IndexeddbAttachment(storagePrefix, options.user.id));
+  }
+  attachments.push(...(options.attachments ?? []));
+
+  return SpaceKit.start({
+    user: { id: options.user.id, name: options.user.name },
+    locale,
+    storagePrefix,
+    opener: attachmentOpener(attachments),
+    codecs: options.codecs ?? new SwitchableCodecSource(),
+    deviceStorage: options.deviceStorage ?? defaultDeviceStorage(),
+    recentSpaces,
+  });
+}
+
+/** Opens a document by attaching it to every attachment; closing destroys them, then the doc. */
+function attachmentOpener(attachments: readonly DocAttachment[]): DocOpener {
+  return (ref) => {
+    const doc = new Y.Doc();
+    const attached: AttachedDoc[] = attachments.map((attachment) => attachment.attach(doc, ref));
+    let closing: Promise<void> | undefined;
+    return {
+      doc,
+      whenLoaded: Promise.all(attached.map((a) => a.whenLoaded)).then(() => undefined),
+      whenSaved: () =>
+        Promise.all(
+          attached.map((a) => (a as Partial<PersistedDoc>).whenSaved?.() ?? Promise.resolve()),
+        ).then(() => undefined),
+      close: () => {
+        closing ??= Promise.allSettled(attached.map((a) => a.destroy())).then(() => doc.destroy());
+        return closing;
+      },
+    };
+  };
+}

@@ -1,0 +1,123 @@
+// `kit.spaces`: the user's Space list (read from the user doc only) and Space creation, which
+// creates, bootstraps and seeds a Space in one step.
+import { isLocked, LockedError } from '../crypto/field-codec.ts';
+import type { Locale } from '../model/defaults.ts';
+import { isSpaceType, Role, SpaceType } from '../model/space.ts';
+import { RecordNotFoundError, UnknownSpaceError } from './errors.ts';
+import { newId } from './ids.ts';
+import { PresetStore } from './presets.ts';
+import type { PresetTag } from './records.ts';
+import type { Space } from './space.ts';
+import { applyPresetTags, copyTags } from './tag-copy.ts';
+import type { SpaceSummary, UserStore } from './user-store.ts';
+
+/** Where a new Space's tags come from. */
+export type TagSource =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'copy'; readonly fromSpaceId: string }
+  | { readonly kind: 'preset'; readonly presetId: string };
+
+export interface CreateSpaceInput {
+  readonly name: string;
+  /** Any type but `personal`: every user has exactly one Personal Space. */
+  readonly type: SpaceType;
+  /** Defaults to `{kind: 'empty'}`: a Shared Space starts without tags unless a source is chosen. */
+  readonly tagSource?: TagSource;
+}
+
+export class KitSpaces {
+  readonly #user: UserStore;
+  readonly #openSpace: (id: string) => Promise<Space>;
+  readonly #locale: Locale;
+  readonly #unsubscribers = new Set<() => void>();
+
+  constructor(user: UserStore, openSpace: (id: string) => Promise<Space>, locale: Locale) {
+    this.#user = user;
+    this.#openSpace = openSpace;
+    this.#locale = locale;
+  }
+
+  /** The user's Spaces, Personal first. Reads the user doc only; opens no Space doc. */
+  list(): SpaceSummary[] {
+    return this.#user.listSpaces();
+  }
+
+  get(spaceId: string): SpaceSummary | undefined {
+    return this.#user.getSpace(spaceId);
+  }
+
+  /**
+   * Creates a Shared Space: lists it in the user doc, writes its meta, default agent and scene,
+   * and seeds its tags from `tagSource`. Does not switch to it. Sources are checked before
+   * anything is written, so a bad source leaves no half-made Space.
+   */
+  async create(input: CreateSpaceInput): Promise<SpaceSummary> {
+    if (typeof input?.name !== 'string' || input.name.trim() === '') {
+      throw new TypeError('input.name must be a non-empty string');
+    }
+    if (!isSpaceType(input.type) || input.type === SpaceType.personal) {
+      throw new RangeError(`input.type must be a Shared Space type (got ${String(input.type)})`);
+    }
+    const source = input.tagSource ?? { kind: 'empty' };
+    const seed = await this.#readSource(source);
+
+    const id = newId();
+    this.#user.putSpace(id, { name: input.name, type: input.type, role: Role.owner });
+    const space = await this.#openSpace(id);
+    space.bootstrap({ type: input.type, name: input.name, locale: this.#locale });
+    if (seed) seed(space);
+    return this.#user.getSpace(id) as SpaceSummary;
+  }
+
+  /** Renames a Space in the list and in its own meta. */
+  async rename(spaceId: string, name: string): Promise<void> {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new TypeError('name must be a non-empty string');
+    }
+    if (!this.#user.getSpace(spaceId)) throw new UnknownSpaceError(spaceId);
+    const space = await this.#openSpace(spaceId);
+    space.rename(name);
+    this.#user.putSpace(spaceId, { name });
+  }
+
+  /** Calls `listener` when the list changes; returns an unsubscribe function. */
+  observe(listener: () => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const off = this.#user.observeSpaces(listener);
+    this.#unsubscribers.add(off);
+    return () => {
+      off();
+      this.#unsubscribers.delete(off);
+    };
+  }
+
+  destroy(): void {
+    for (const off of this.#unsubscribers) off();
+    this.#unsubscribers.clear();
+  }
+
+  async #readSource(source: TagSource): Promise<((space: Space) => void) | undefined> {
+    switch (source?.kind) {
+      case 'empty':
+        return undefined;
+      case 'copy': {
+        if (!this.#user.getSpace(source.fromSpaceId)) {
+          throw new UnknownSpaceError(source.fromSpaceId);
+        }
+        const from = await this.#openSpace(source.fromSpaceId);
+        return (space) => void copyTags(from, space);
+      }
+      case 'preset': {
+        const preset = new PresetStore(this.#user).get(source.presetId);
+        if (!preset) throw new RecordNotFoundError('presets', source.presetId);
+        if (isLocked(preset.tags)) {
+          throw new LockedError('The preset is locked', preset.tags.reason);
+        }
+        const tags: PresetTag[] = preset.tags;
+        return (space) => void applyPresetTags(tags, space);
+      }
+      default:
+        throw new TypeError('input.tagSource.kind must be "empty", "copy" or "preset"');
+    }
+  }
+}

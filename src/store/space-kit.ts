@@ -1,0 +1,263 @@
+// The kit's store side: the user doc, the open Spaces, the active Space and live switching.
+// It is handed a DocOpener and a CodecSource by the composition root (src/kit.ts), so it knows
+// nothing about IndexedDB, WebSockets or keys.
+import type * as Y from 'yjs';
+import { isLocked } from '../crypto/field-codec.ts';
+import type { Actor } from '../model/actor.ts';
+import type { Locale } from '../model/defaults.ts';
+import { personalSpaceId } from '../model/space.ts';
+import type { CodecSource } from './codecs.ts';
+import { DeviceConventions } from './device.ts';
+import type { DeviceStorage } from './device.ts';
+import { NoPersonalSpaceError, UnknownSpaceError } from './errors.ts';
+import { KitPresets } from './kit-presets.ts';
+import { KitSpaces } from './kit-spaces.ts';
+import { checkLegacyExport, importLegacyInto } from './legacy.ts';
+import type { LegacyImportResult } from './legacy.ts';
+import { OpenSpaces } from './open-spaces.ts';
+import type { DocOpener, OpenedDoc } from './open-spaces.ts';
+import type { LocalOrigin, SystemOrigin } from './scope.ts';
+import { Space } from './space.ts';
+import { copyTags } from './tag-copy.ts';
+import { userActor, UserStore } from './user-store.ts';
+
+export interface SpaceKitCoreOptions {
+  readonly user: { readonly id: string; readonly name: string };
+  readonly locale: Locale;
+  readonly storagePrefix: string;
+  readonly opener: DocOpener;
+  readonly codecs: CodecSource;
+  readonly deviceStorage: DeviceStorage;
+  /** How many Spaces besides the active one stay open (default 3). */
+  readonly recentSpaces?: number;
+}
+
+/** What `getKontextDocForActiveSpace()` returns: the active Space's context, for a planner. */
+export interface KontextForPlanner {
+  readonly spaceId: string;
+  readonly text: string;
+}
+
+export class SpaceKit {
+  readonly user: { readonly id: string; readonly name: string };
+  readonly locale: Locale;
+  /** The user's Spaces: list, create, rename, observe. */
+  readonly spaces: KitSpaces;
+  /** The user's tag presets. */
+  readonly presets: KitPresets;
+  /**
+   * Low-level access for tests and the sync layer. Not for elements: they go through the
+   * Space handles, never through Yjs types.
+   */
+  readonly internals: {
+    /** The Y.Doc of an open Space, or undefined when it is not open. */
+    spaceDoc(spaceId: string): Y.Doc | undefined;
+    /** Ids of the open Spaces, least recently used first. */
+    openSpaceIds(): string[];
+    readonly userDoc: Y.Doc;
+    /** The origin of this kit's local writes. */
+    readonly origin: LocalOrigin;
+    readonly codecs: CodecSource;
+  };
+
+  readonly #userDoc: OpenedDoc;
+  readonly #userStore: UserStore;
+  readonly #open: OpenSpaces;
+  readonly #device: DeviceConventions;
+  readonly #origin: LocalOrigin;
+  readonly #systemOrigin: SystemOrigin;
+  readonly #activeListeners = new Set<(space: Space) => void>();
+  #active: Space | undefined;
+  #switchTicket = 0;
+  #destroyed = false;
+
+  private constructor(options: SpaceKitCoreOptions, userDoc: OpenedDoc) {
+    this.user = options.user;
+    this.locale = options.locale;
+    const actor: Actor = userActor(options.user);
+    this.#origin = Object.freeze({ kind: 'space-kit-local', actor });
+    this.#systemOrigin = Object.freeze({ kind: 'space-kit-system', actor });
+    this.#userDoc = userDoc;
+    this.#userStore = new UserStore({
+      doc: userDoc.doc,
+      userId: options.user.id,
+      origin: this.#origin,
+      systemOrigin: this.#systemOrigin,
+      codecs: options.codecs,
+    });
+    this.#device = new DeviceConventions(
+      options.deviceStorage,
+      options.storagePrefix,
+      options.user.id,
+    );
+    this.#open = new OpenSpaces(
+      options.opener,
+      (id, doc) =>
+        new Space({
+          id,
+          doc,
+          origin: this.#origin,
+          systemOrigin: this.#systemOrigin,
+          codecs: options.codecs,
+          device: this.#device,
+          role: () => this.#userStore.roleOf(id),
+        }),
+      options.recentSpaces ?? 3,
+    );
+    this.spaces = new KitSpaces(this.#userStore, (id) => this.openSpace(id), options.locale);
+    this.presets = new KitPresets(this.#userStore, (id) => this.openSpace(id));
+    this.internals = {
+      spaceDoc: (id) => this.#open.doc(id),
+      openSpaceIds: () => this.#open.ids(),
+      userDoc: userDoc.doc,
+      origin: this.#origin,
+      codecs: options.codecs,
+    };
+  }
+
+  /**
+   * Opens the user doc, adds the Personal Space on first start, and activates the Space this
+   * device used last (or the Personal Space).
+   */
+  static async start(options: SpaceKitCoreOptions): Promise<SpaceKit> {
+    const userDoc = options.opener({ kind: 'user', id: options.user.id });
+    try {
+      await userDoc.whenLoaded;
+    } catch (error) {
+      await userDoc.close();
+      throw error;
+    }
+    const kit = new SpaceKit(options, userDoc);
+    try {
+      const personal = kit.#userStore.ensurePersonalSpace(options.locale);
+      const hint = kit.#device.activeSpaceHint;
+      const first = hint !== undefined && kit.#userStore.getSpace(hint) ? hint : personal;
+      await kit.switchSpace(first);
+    } catch (error) {
+      await kit.destroy();
+      throw error;
+    }
+    return kit;
+  }
+
+  /** The active Space. Every bound element shows this one. */
+  get activeSpace(): Space {
+    if (!this.#active) throw new Error('The kit has no active Space (destroyed?)');
+    return this.#active;
+  }
+
+  /**
+   * Calls `listener` now with the active Space and again after every switch; returns an
+   * unsubscribe function.
+   */
+  onActiveSpaceChanged(listener: (space: Space) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    this.#activeListeners.add(listener);
+    if (this.#active) listener(this.#active);
+    return () => this.#activeListeners.delete(listener);
+  }
+
+  /**
+   * Makes `spaceId` the active Space, with no reload. Rejects with UnknownSpaceError when the
+   * user's Space list does not have it; the active Space is then unchanged. When several
+   * switches overlap, the last one called wins.
+   */
+  async switchSpace(spaceId: string): Promise<Space> {
+    this.#assertAlive();
+    if (typeof spaceId !== 'string') throw new TypeError('spaceId must be a string');
+    const summary = this.#userStore.getSpace(spaceId);
+    if (!summary) throw new UnknownSpaceError(spaceId);
+    if (this.#active?.id === spaceId && !this.#active.closed) return this.#active;
+
+    const ticket = ++this.#switchTicket;
+    const space = await this.#open.open(spaceId);
+    this.#assertAlive();
+    if (ticket !== this.#switchTicket) return space;
+
+    const name = isLocked(summary.name) ? undefined : summary.name;
+    space.bootstrap({ type: summary.type, name, locale: this.locale });
+    this.#open.setActive(spaceId);
+    this.#active = space;
+    this.#device.activeSpaceHint = spaceId;
+    for (const listener of [...this.#activeListeners]) listener(space);
+    return space;
+  }
+
+  /**
+   * A handle on any of the user's Spaces without switching (opens it into the recent set).
+   * Bootstraps it like an activation would.
+   */
+  async openSpace(spaceId: string): Promise<Space> {
+    this.#assertAlive();
+    const summary = this.#userStore.getSpace(spaceId);
+    if (!summary) throw new UnknownSpaceError(spaceId);
+    const space = await this.#open.open(spaceId);
+    this.#assertAlive();
+    const name = isLocked(summary.name) ? undefined : summary.name;
+    space.bootstrap({ type: summary.type, name, locale: this.locale });
+    return space;
+  }
+
+  /** Copies the live tags (and their groups) of one Space into another, with fresh ids. */
+  async copyTags(fromSpaceId: string, toSpaceId: string): Promise<number> {
+    const source = await this.openSpace(fromSpaceId);
+    const target = await this.openSpace(toSpaceId);
+    return copyTags(source, target);
+  }
+
+  /** The active Space's context text for an AI planner; null when the Space has none. */
+  getKontextDocForActiveSpace(): KontextForPlanner | null {
+    if (!this.#active || this.#active.closed) return null;
+    const text = this.#active.kontext.toString();
+    return text === '' ? null : { spaceId: this.#active.id, text };
+  }
+
+  /**
+   * Moves the old user-level export into the Personal Space (DESIGN.md §6). Idempotent: a second
+   * run writes nothing. Rejects when the user has no Personal Space.
+   */
+  async importLegacy(data: unknown): Promise<LegacyImportResult> {
+    this.#assertAlive();
+    checkLegacyExport(data);
+    const personal = personalSpaceId(this.user.id);
+    if (!this.#userStore.getSpace(personal)) {
+      throw new NoPersonalSpaceError(personal);
+    }
+    const space = await this.openSpace(personal);
+    return importLegacyInto(space, data, (userId) =>
+      userId === this.user.id
+        ? this.#origin.actor
+        : Object.freeze({ kind: 'user', principalId: userId, displayName: userId }),
+    );
+  }
+
+  /**
+   * Settles when every write made so far to a Space (default: the active one) and to the user
+   * doc is committed to this device's storage ("saved on this device").
+   */
+  async whenSavedOnDevice(spaceId: string = this.activeSpace.id): Promise<void> {
+    const space = this.#open.opened(spaceId);
+    await Promise.all([space?.whenSaved?.(), this.#userDoc.whenSaved?.()]);
+  }
+
+  /** True after destroy(). */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** Closes every document and attachment and drops every listener. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#activeListeners.clear();
+    this.#active = undefined;
+    this.spaces.destroy();
+    await this.#open.closeAll();
+    this.#userStore.destroy();
+    await this.#userDoc.close();
+  }
+
+  #assertAlive(): void {
+    if (this.#destroyed) throw new Error('This space-kit instance was destroyed');
+  }
+}

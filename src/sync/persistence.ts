@@ -1,0 +1,58 @@
+// The IndexedDB attachment: every opened document is persisted with y-indexeddb in a database
+// of its own, named by storage prefix, user and document, so two users of one origin (or two kit
+// instances with different prefixes) never share data.
+import type * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import type { AttachedDoc, DocAttachment, DocRef } from './attachment.ts';
+
+/** The IndexedDB database name of a document. */
+export function databaseName(prefix: string, userId: string, ref: DocRef): string {
+  return ref.kind === 'user' ? `${prefix}:${userId}:user` : `${prefix}:${userId}:space:${ref.id}`;
+}
+
+/** An attached document that can also tell when its writes reached IndexedDB. */
+export interface PersistedDoc extends AttachedDoc {
+  /** The IndexedDB database holding the document. */
+  readonly databaseName: string;
+  /**
+   * Settles once every update made before the call is committed to IndexedDB ("saved on this
+   * device"). Resolves at once after destroy.
+   */
+  whenSaved(): Promise<void>;
+}
+
+export class IndexeddbAttachment implements DocAttachment {
+  constructor(
+    private readonly prefix: string,
+    private readonly userId: string,
+  ) {}
+
+  attach(doc: Y.Doc, ref: DocRef): PersistedDoc {
+    const name = databaseName(this.prefix, this.userId, ref);
+    const persistence = new IndexeddbPersistence(name, doc);
+    let destroyed: Promise<void> | undefined;
+
+    return {
+      databaseName: name,
+      // Limit: y-indexeddb never rejects whenSynced when the database fails to open, so a broken
+      // IndexedDB leaves this pending; the kit's callers time out on their own.
+      whenLoaded: persistence.whenSynced.then(() => undefined),
+      whenSaved: () => {
+        const db = persistence.db;
+        if (destroyed || !db) return persistence.whenSynced.then(() => undefined);
+        // Read-write transactions on one store commit in creation order, so an empty one
+        // completes only after every update y-indexeddb queued before it.
+        return new Promise<void>((resolve, reject) => {
+          const transaction = db.transaction('updates', 'readwrite');
+          transaction.oncomplete = () => resolve();
+          transaction.onerror = () => reject(transaction.error);
+          transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB abort'));
+        });
+      },
+      destroy: () => {
+        destroyed ??= persistence.destroy().then(() => undefined);
+        return destroyed;
+      },
+    };
+  }
+}
