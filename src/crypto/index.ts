@@ -40,6 +40,8 @@ export {
   wrapIdentity,
 } from './identity.ts';
 export type { IdentityKeyPair, WrappedIdentity } from './identity.ts';
+export { unlockUserKeys } from './user-keys.ts';
+export type { StoredUserKeys, UnlockInput, UnlockOptions, UnlockedUser } from './user-keys.ts';
 export { openSpaceKey, sealSpaceKey } from './sealed-box.ts';
 export type { SealedSpaceKey, SpaceKeySlot } from './sealed-box.ts';
 export {

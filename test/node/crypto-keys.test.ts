@@ -20,6 +20,7 @@ import {
 } from '../../src/crypto/identity.ts';
 import { openSpaceKey, sealSpaceKey } from '../../src/crypto/sealed-box.ts';
 import { randomKey } from '../../src/crypto/aead.ts';
+import { unlockUserKeys } from '../../src/crypto/user-keys.ts';
 
 // Cheap parameters for tests that are not about cost; the default is measured in its own test.
 const fast = { N: 2 ** 10, r: 8, p: 1 };
@@ -138,4 +139,33 @@ test('the user-document key is derived from the master key, per user', () => {
   assert.notDeepEqual(deriveUserKey(createMasterKey(), 'alice'), alices);
   assert.notDeepEqual(alices, masterKey);
   assert.throws(() => deriveUserKey(masterKey, ''), { name: 'TypeError', message: /userId/ });
+});
+
+test('unlocking a user: first unlock creates, later unlocks open, wrong input returns nothing', async () => {
+  const options = { scryptParams: fast };
+  const first = await unlockUserKeys('alice', { passphrase: 'pw' }, {}, options);
+  assert.ok(first.toStore.wrappedMasterKey && first.toStore.wrappedIdentity);
+  const stored = JSON.parse(JSON.stringify(first.toStore));
+
+  // A second device with the synced user document and the same passphrase gets the same keys.
+  const second = await unlockUserKeys('alice', { passphrase: 'pw' }, stored, options);
+  assert.deepEqual(second.masterKey, first.masterKey);
+  assert.deepEqual(second.identity.privateKey, first.identity.privateKey);
+  assert.deepEqual(second.userKey, first.userKey);
+  assert.deepEqual(second.toStore, {});
+
+  await assert.rejects(
+    unlockUserKeys('alice', { passphrase: 'nope' }, stored, options),
+    WrongPassphraseError,
+  );
+  await assert.rejects(
+    unlockUserKeys('alice', { masterKey: createMasterKey() }, stored, options),
+    IdentityUnwrapError,
+  );
+  const hosted = await unlockUserKeys('alice', { masterKey: first.masterKey }, stored, options);
+  assert.deepEqual(hosted.identity.publicKey, first.identity.publicKey);
+  await assert.rejects(unlockUserKeys('alice', { masterKey: new Uint8Array(8) }, {}), {
+    name: 'TypeError',
+    message: /input\.masterKey/,
+  });
 });
