@@ -22,18 +22,23 @@ export const LockReason = {
 } as const;
 export type LockReason = (typeof LockReason)[keyof typeof LockReason];
 
+// A private brand: a decrypted JSON value that happens to look like `{locked: true}` (a preset
+// entry, say) must never be mistaken for a placeholder.
+const lockedBrand = Symbol('space-kit.locked');
+
 /** What an encrypted field reads as when it cannot be decrypted. Never holds ciphertext. */
 export interface LockedValue {
   readonly locked: true;
   readonly reason: LockReason;
+  readonly [lockedBrand]: true;
 }
 
 export function lockedValue(reason: LockReason): LockedValue {
-  return Object.freeze({ locked: true as const, reason });
+  return Object.freeze({ locked: true as const, reason, [lockedBrand]: true as const });
 }
 
 export function isLocked(value: unknown): value is LockedValue {
-  return typeof value === 'object' && value !== null && (value as LockedValue).locked === true;
+  return typeof value === 'object' && value !== null && lockedBrand in value;
 }
 
 /** A sensitive field as read: its plaintext value, or a typed locked placeholder. */
