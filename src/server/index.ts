@@ -76,13 +76,19 @@ export async function startServer(startOptions: StartOptions = {}): Promise<Sync
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Port taken or similar: release the storage locks before reporting.
+    await Promise.allSettled([documents.close(), directoryStore.close()]);
+    throw error;
+  }
   const port = (http.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
 
