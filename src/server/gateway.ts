@@ -57,7 +57,10 @@ export class Gateway {
     });
   }
 
-  /** The `upgrade` listener of the HTTP server. Never throws. */
+  /**
+   * The `upgrade` listener of the HTTP server. Never throws.
+   * Limit: upgrades waiting for the directory are not capped; see docs/server.md.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     this.#upgrade(req, socket, head).catch(() => socket.destroy());

@@ -109,6 +109,8 @@ export class Room {
         }
         return;
       case 'awareness':
+        // Limit: awareness ids are not bound to users; a member could overwrite another
+        // connection's presence in the same room.
         for (const id of message.clientIds) peer.awarenessIds.add(id);
         if (peer.awarenessIds.size > maxAwarenessIdsPerPeer) {
           throw new MalformedFrameError('too many awareness clients');

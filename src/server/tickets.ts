@@ -12,7 +12,10 @@ interface Entry extends TicketHolder {
   expiresAt: number;
 }
 
-/** Outstanding tickets, held in memory with a bounded size. */
+/**
+ * Outstanding tickets, held in memory with a bounded size.
+ * Limit: per process; several server processes would need a shared ticket store.
+ */
 export class TicketBook {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
