@@ -30,8 +30,9 @@ export interface KontextChange {
 export class Kontext {
   readonly #scope: DocScope;
   readonly #log: Y.Array<KontextEntry>;
-  readonly #textDoc = new Y.Doc();
-  readonly #text = this.#textDoc.getText('kontext');
+  #textDoc = new Y.Doc();
+  #text = this.#textDoc.getText('kontext');
+  readonly #observers = new Set<(change: KontextChange) => void>();
   /** Entries already merged into the text doc. */
   readonly #applied = new Set<string>();
   /** Entries the codec could not open yet (locked or missing key); retried on codec change. */
@@ -45,13 +46,11 @@ export class Kontext {
   constructor(scope: DocScope) {
     this.#scope = scope;
     this.#log = scope.doc.getArray<KontextEntry>('kontextLog');
+    this.#text.observe(this.#onText);
     this.#applyLog();
     // Limit: every log change rescans the log; compaction keeps it short.
     this.#log.observe(this.#onLog);
-    this.#offCodec = scope.onCodecChanged(() => {
-      this.#pending.clear();
-      this.#applyLog();
-    });
+    this.#offCodec = scope.onCodecChanged(() => this.#rebuild());
   }
 
   /** The text's length in UTF-16 code units. */
@@ -93,12 +92,8 @@ export class Kontext {
   /** Calls `observer` after every change of the text; returns an unsubscribe function. */
   observe(observer: (change: KontextChange) => void): () => void {
     if (typeof observer !== 'function') throw new TypeError('observer must be a function');
-    const handler = (event: Y.YTextEvent) => {
-      const delta = event.delta as KontextChange['delta'];
-      observer({ delta, local: event.transaction.origin === this.#fromLocal });
-    };
-    this.#text.observe(handler);
-    return () => this.#text.unobserve(handler);
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
   }
 
   /**
@@ -121,7 +116,39 @@ export class Kontext {
   destroy(): void {
     this.#log.unobserve(this.#onLog);
     this.#offCodec();
+    this.#observers.clear();
     this.#textDoc.destroy();
+  }
+
+  readonly #onText = (event: Y.YTextEvent) => {
+    const delta = event.delta as KontextChange['delta'];
+    this.#notify({ delta, local: event.transaction.origin === this.#fromLocal });
+  };
+
+  #notify(change: KontextChange): void {
+    for (const observer of [...this.#observers]) observer(change);
+  }
+
+  /**
+   * Rebuilds the text from the log with the current codec: after a lock, the plaintext is gone
+   * from memory; after an unlock, entries that were locked appear. Observers see one replacement.
+   */
+  #rebuild(): void {
+    const before = this.#text.toString();
+    this.#text.unobserve(this.#onText);
+    this.#textDoc.destroy();
+    this.#textDoc = new Y.Doc();
+    this.#text = this.#textDoc.getText('kontext');
+    this.#applied.clear();
+    this.#pending.clear();
+    this.#applyLog();
+    this.#text.observe(this.#onText);
+    const after = this.#text.toString();
+    if (after === before) return;
+    const delta: { insert?: string; delete?: number }[] = [];
+    if (before.length > 0) delta.push({ delete: before.length });
+    if (after.length > 0) delta.push({ insert: after });
+    this.#notify({ delta, local: false });
   }
 
   #edit(change: () => void): void {

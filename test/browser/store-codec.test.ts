@@ -57,8 +57,13 @@ describe('store: the codec seam', () => {
     const reasons: string[] = [];
     space.tags.observe((change) => reasons.push(change.reason));
 
+    const texts: string[] = [];
+    space.kontext.observe(() => texts.push(space.kontext.toString()));
     codecs.set(locked);
     expect(reasons).to.deep.equal(['codec']);
+    expect(space.kontext.toString()).to.equal('');
+    expect(space.kontext.incomplete).to.equal(true);
+    expect(kit.getKontextDocForActiveSpace()).to.equal(null);
     const read = space.tags.get(tag.id);
     expect(isLocked(read?.name)).to.equal(true);
     expect(read?.color).to.equal('#f00');
@@ -74,5 +79,6 @@ describe('store: the codec seam', () => {
     codecs.set(wrapping);
     expect(space.tags.get(tag.id)?.name).to.equal('Urgent');
     expect(space.kontext.toString()).to.equal('secret');
+    expect(texts).to.deep.equal(['', 'secret']);
   });
 });
