@@ -74,8 +74,12 @@ export const roomPath = {
 
 /** WebSocket close codes the server uses and the client acts on. */
 export const CloseCode = {
+  /** The server is shutting down; reconnect later. */
+  goingAway: 1001,
   /** The frame was larger than the server's limit (standard "message too big"). */
   tooLarge: 1009,
+  /** The server could not check access (storage failure): fail closed, retry later. */
+  internalError: 1011,
   /** A frame the protocol cannot parse. */
   malformed: 4400,
   /** No valid ticket: stop reconnecting until the host provides new credentials. */

@@ -13,8 +13,7 @@ import { parseRoomUrl, type RoomAddress } from './room-path.ts';
 import type { DirectoryStore, DocumentStore } from './storage.ts';
 import type { TicketBook } from './tickets.ts';
 
-const goingAway = 1001;
-const internalError = 1011;
+const { goingAway, internalError } = CloseCode;
 const retryUnloadMs = 1000;
 
 interface Join {
