@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { personalSpaceId } from '../../src/model/space.ts';
 import { UnknownSpaceError } from '../../src/store/errors.ts';
 import type { Space } from '../../src/store/space.ts';
@@ -115,6 +115,25 @@ describe('store: switching Spaces', () => {
     // An evicted Space reopens with its data.
     await kit.switchSpace(ids[0]);
     expect(kit.activeSpace.agents.list().map((agent) => agent.name)).to.deep.equal(['Club Helper']);
+  });
+
+  it('closes an evicted Space: handle read-only, observers detached, doc destroyed', async () => {
+    const kit = await startKit({ storagePrefix: freshPrefix(), recentSpaces: 1 });
+    const first = kit.activeSpace;
+    const doc = kit.internals.spaceDoc(first.id);
+    first.tags.observe(() => {});
+    expect(doc?.getMap('tags')._dEH.l.length).to.equal(1);
+    const a = await kit.spaces.create({ name: 'A', type: 'team' });
+    await kit.switchSpace(a.id);
+    const b = await kit.spaces.create({ name: 'B', type: 'team' });
+    await kit.switchSpace(b.id);
+
+    expect(kit.internals.openSpaceIds()).to.deep.equal([a.id, b.id]);
+    expect(first.closed).to.equal(true);
+    expect(first.readOnlyReason).to.equal('closed');
+    expect(doc?.getMap('tags')._dEH.l.length).to.equal(0);
+    // Attachments are destroyed first (IndexedDB closes), then the document.
+    await waitUntil(() => doc?.isDestroyed, 'the evicted doc is destroyed');
   });
 
   it('remembers the active scene per Space, with a fallback to the default scene', async () => {
