@@ -26,6 +26,8 @@ export interface ServerSpace {
 export interface ServerMember {
   readonly userId: string;
   readonly role: Role;
+  /** The display name from the member's token, when the server has seen them. */
+  readonly name?: string;
 }
 
 /** The server answered with an error status. */
@@ -34,7 +36,7 @@ export class ServerError extends Error {
   constructor(
     /** HTTP status, e.g. 403. */
     readonly status: number,
-    /** Machine-readable code from the server's body, or `http-<status>` when it sent none. */
+    /** Machine-readable code derived from the status (`forbidden`, `not-found`, …, `http-<status>`). */
     readonly code: string,
     message: string,
   ) {
@@ -89,9 +91,8 @@ export class ServerApi {
   /** The caller's Spaces. */
   async listSpaces(): Promise<ServerSpace[]> {
     const body = await this.#request('GET', '/spaces');
-    const list = Array.isArray(body) ? body : (body as { spaces?: unknown })?.spaces;
-    if (!Array.isArray(list)) throw badResponse('/spaces');
-    return list.map((entry) => parseSpace(entry, '/spaces'));
+    if (!Array.isArray(body)) throw badResponse('/spaces');
+    return body.map((entry) => parseSpace(entry, '/spaces'));
   }
 
   /**
@@ -109,9 +110,8 @@ export class ServerApi {
     assertValidId(spaceId, 'spaceId');
     const path = `/spaces/${spaceId}/members`;
     const body = await this.#request('GET', path);
-    const list = Array.isArray(body) ? body : (body as { members?: unknown })?.members;
-    if (!Array.isArray(list)) throw badResponse(path);
-    return list.map((entry) => parseMember(entry, path));
+    if (!Array.isArray(body)) throw badResponse(path);
+    return body.map((entry) => parseMember(entry, path));
   }
 
   /** Adds `userId` to a Space with `role`, or changes their role (owner/admin only). */
@@ -145,8 +145,7 @@ export class ServerApi {
       throw new TypeError('code must be an invite code');
     }
     const path = `/invites/${code}/accept`;
-    const body = (await this.#request('POST', path, {})) as { space?: unknown } | null;
-    return parseSpace(body?.space ?? body, path);
+    return parseSpace(await this.#request('POST', path, {}), path);
   }
 
   /** Publishes the caller's identity public key (base64url of the raw X25519 key). */
@@ -219,20 +218,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-// Servers phrase errors as {error: 'code', message} or {error: {code, message}}; accept both.
+// Stable codes for the statuses the server uses; its body carries `{error: <message>}`.
+const codeByStatus: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  410: 'expired',
+  413: 'too-large',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
 function toServerError(status: number, body: unknown, method: string, path: string): ServerError {
-  const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const inner = (
-    typeof record.error === 'object' && record.error !== null ? record.error : record
-  ) as Record<string, unknown>;
-  const code =
-    typeof inner.code === 'string'
-      ? inner.code
-      : typeof record.error === 'string'
-        ? record.error
-        : `http-${status}`;
-  const message =
-    typeof inner.message === 'string' ? inner.message : `${method} ${path} answered ${status}`;
+  const error = (body as { error?: unknown } | undefined)?.error;
+  const code = codeByStatus[status] ?? `http-${status}`;
+  const message = typeof error === 'string' ? error : `${method} ${path} answered ${status}`;
   return new ServerError(status, code, message);
 }
 
@@ -247,7 +249,8 @@ function parseSpace(value: unknown, path: string): ServerSpace {
 function parseMember(value: unknown, path: string): ServerMember {
   const entry = value as Partial<ServerMember> | null;
   if (!entry || typeof entry.userId !== 'string' || !isRole(entry.role)) throw badResponse(path);
-  return { userId: entry.userId, role: entry.role };
+  const name = typeof entry.name === 'string' ? { name: entry.name } : {};
+  return { userId: entry.userId, role: entry.role, ...name };
 }
 
 function badResponse(path: string): ServerError {
