@@ -8,7 +8,7 @@ import { newId } from './ids.ts';
 import { PresetStore } from './presets.ts';
 import type { PresetTag } from './records.ts';
 import type { Space } from './space.ts';
-import { applyPresetTags, copyTags } from './tag-copy.ts';
+import { applyPresetTags, readTagCopy, writeTagCopy } from './tag-copy.ts';
 import type { SpaceSummary, UserStore } from './user-store.ts';
 
 /** Where a new Space's tags come from. */
@@ -104,8 +104,9 @@ export class KitSpaces {
         if (!this.#user.getSpace(source.fromSpaceId)) {
           throw new UnknownSpaceError(source.fromSpaceId);
         }
-        const from = await this.#openSpace(source.fromSpaceId);
-        return (space) => void copyTags(from, space);
+        // Read now: opening the new Space may evict the source from the open set.
+        const copy = readTagCopy(await this.#openSpace(source.fromSpaceId));
+        return (space) => void writeTagCopy(copy, space);
       }
       case 'preset': {
         const preset = new PresetStore(this.#user).get(source.presetId);

@@ -18,7 +18,7 @@ import { OpenSpaces } from './open-spaces.ts';
 import type { DocOpener, OpenedDoc } from './open-spaces.ts';
 import type { LocalOrigin, SystemOrigin } from './scope.ts';
 import { Space } from './space.ts';
-import { copyTags } from './tag-copy.ts';
+import { readTagCopy, writeTagCopy } from './tag-copy.ts';
 import { userActor, UserStore } from './user-store.ts';
 
 export interface SpaceKitCoreOptions {
@@ -200,9 +200,9 @@ export class SpaceKit {
 
   /** Copies the live tags (and their groups) of one Space into another, with fresh ids. */
   async copyTags(fromSpaceId: string, toSpaceId: string): Promise<number> {
-    const source = await this.openSpace(fromSpaceId);
-    const target = await this.openSpace(toSpaceId);
-    return copyTags(source, target);
+    if (!this.#userStore.getSpace(toSpaceId)) throw new UnknownSpaceError(toSpaceId);
+    const copy = readTagCopy(await this.openSpace(fromSpaceId));
+    return writeTagCopy(copy, await this.openSpace(toSpaceId));
   }
 
   /** The active Space's context text for an AI planner; null when the Space has none. */

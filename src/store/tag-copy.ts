@@ -51,8 +51,14 @@ export function applyPresetTags(entries: readonly PresetTag[], target: Space): n
   return entries.length;
 }
 
-/** Copies live tag groups and tags from `source` to `target`: fresh ids, group ids remapped. */
-export function copyTags(source: Space, target: Space): number {
+/** A Space's live tag groups and tags as plain data, read before the target is opened. */
+export interface TagCopy {
+  readonly groups: readonly { id: string; name: string; color: string }[];
+  readonly tags: readonly { name: string; color: string; icon?: string; groupId?: string }[];
+}
+
+/** Reads what `writeTagCopy` writes; throws LockedError when a name is locked. */
+export function readTagCopy(source: Space): TagCopy {
   const groups = source.tagGroups.list().map((group) => ({
     id: group.id,
     name: plain(group.name, `tag group ${group.id}`),
@@ -64,16 +70,20 @@ export function copyTags(source: Space, target: Space): number {
     icon: tag.icon === undefined ? undefined : plain(tag.icon, `tag ${tag.id}`),
     groupId: tag.groupId,
   }));
+  return { groups, tags };
+}
 
+/** Creates the copied groups and tags in `target` in one transaction: fresh ids, groups remapped. */
+export function writeTagCopy(copy: TagCopy, target: Space): number {
   target.batch(() => {
     const groupIds = new Map<string, string>();
-    for (const group of groups) {
+    for (const group of copy.groups) {
       groupIds.set(group.id, target.tagGroups.create({ name: group.name, color: group.color }).id);
     }
-    for (const tag of tags) {
+    for (const tag of copy.tags) {
       const groupId = tag.groupId === undefined ? undefined : groupIds.get(tag.groupId);
       target.tags.create({ name: tag.name, color: tag.color, icon: tag.icon, groupId });
     }
   });
-  return tags.length;
+  return copy.tags.length;
 }

@@ -103,6 +103,22 @@ describe('store: presets and tag copies', () => {
     expect(clubSpace.tags.list().map((x) => x.name)).to.deep.equal(['Garden']);
   });
 
+  it('copies from a Space that opening the new one evicts', async () => {
+    const kit = await startKit({ storagePrefix: freshPrefix(), recentSpaces: 0 });
+    const personal = kit.activeSpace.id;
+    kit.activeSpace.tags.create({ name: 'Kept', color: '#000' });
+    const team = await kit.spaces.create({ name: 'Team', type: 'team' });
+    await kit.switchSpace(team.id);
+    const copy = await kit.spaces.create({
+      name: 'Copy',
+      type: 'club',
+      tagSource: { kind: 'copy', fromSpaceId: personal },
+    });
+    expect(kit.internals.openSpaceIds()).not.to.include(personal);
+    const space = await kit.switchSpace(copy.id);
+    expect(space.tags.list().map((tag) => tag.name)).to.deep.equal(['Kept']);
+  });
+
   it('refuses a Personal type or a bad source without making a Space', async () => {
     const kit = await startKit({ storagePrefix: freshPrefix() });
     let error: unknown;
