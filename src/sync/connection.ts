@@ -35,6 +35,11 @@ export interface ServerAttachmentOptions {
   readonly backoff?: BackoffPolicy;
   /** WebSocket implementation for Node (`ws`); browsers use the global one. */
   readonly WebSocketPolyfill?: typeof WebSocket;
+  /**
+   * Runs before every connect attempt (e.g. registers a Space created offline with the server,
+   * which refuses unknown Spaces). A rejection counts as a failed attempt.
+   */
+  readonly beforeConnect?: (ref: DocRef) => Promise<void>;
 }
 
 /** A document's live link to the server. */
@@ -102,6 +107,7 @@ class DocConnection implements ServerConnection {
   readonly whenLoaded = Promise.resolve();
   readonly #doc: Y.Doc;
   readonly #api: ServerApi;
+  readonly #beforeConnect: ((ref: DocRef) => Promise<void>) | undefined;
   readonly #provider: WebsocketProvider;
   readonly #backoff: BackoffPolicy;
   readonly #onDetach: () => void;
@@ -115,6 +121,7 @@ class DocConnection implements ServerConnection {
     this.ref = ref;
     this.#doc = doc;
     this.#api = options.api;
+    this.#beforeConnect = options.beforeConnect;
     this.#backoff = options.backoff ?? defaultBackoff;
     this.#onDetach = onDetach;
     this.status = docStatus(doc);
@@ -205,6 +212,8 @@ class DocConnection implements ServerConnection {
 
     let ticket: string;
     try {
+      await this.#beforeConnect?.(this.ref);
+      if (this.#destroyed || attempt !== this.#attempt) return;
       ticket = await this.#api.createTicket();
     } catch (error) {
       if (this.#destroyed || attempt !== this.#attempt) return;

@@ -1,0 +1,100 @@
+// One kit with server sync in one browser, driven by test/node/sync-two-browsers.test.ts
+// through `window.syncPeer`. The token comes from the test through `window.getToken`, so no
+// credential is ever in a URL.
+import { createSpaceKit } from '../../src/kit.ts';
+import type { Role } from '../../src/model/space.ts';
+import { createServerSync } from '../../src/sync/server-sync.ts';
+import type { ServerSync } from '../../src/sync/server-sync.ts';
+
+declare global {
+  interface Window {
+    getToken(): Promise<string>;
+    syncPeer: typeof syncPeer;
+  }
+}
+
+type Kit = Awaited<ReturnType<typeof createSpaceKit>>;
+let kit: Kit;
+let sync: ServerSync;
+
+const syncPeer = {
+  async start(server: string, user: { id: string; name: string }): Promise<void> {
+    sync = createServerSync({ server, user, getToken: () => window.getToken() });
+    kit = await createSpaceKit({
+      user,
+      storagePrefix: `sync-peer-${crypto.randomUUID()}`,
+      attachments: [sync.attachment],
+    });
+    sync.bind(kit);
+  },
+
+  async createSharedSpace(name: string): Promise<string> {
+    const space = await kit.spaces.create({ name, type: 'team' });
+    await sync.registerSpace(space.id, space.type);
+    return space.id;
+  },
+
+  addMember: (spaceId: string, userId: string, role: Role) => sync.addMember(spaceId, userId, role),
+
+  async refreshMembership(): Promise<string[]> {
+    await sync.refreshMembership();
+    return kit.spaces.list().map((space) => `${space.id}:${space.role}`);
+  },
+
+  async switchTo(spaceId: string): Promise<void> {
+    await kit.switchSpace(spaceId);
+    await sync.statusOf(spaceId)!.whenSynced();
+  },
+
+  createTag: (name: string) => kit.activeSpace.tags.create({ name, color: '#3366cc' }).id,
+
+  renameTag(id: string, name: string): string {
+    try {
+      kit.activeSpace.tags.update(id, { name });
+      return 'ok';
+    } catch (error) {
+      return (error as Error).name;
+    }
+  },
+
+  tagName: (id: string) => kit.activeSpace.tags.get(id)?.name ?? null,
+
+  /** Resolves when the active Space's tag `id` reads `name` (checked on every change). */
+  waitForTagName(id: string, name: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (kit.activeSpace.tags.get(id)?.name !== name) return false;
+        off();
+        resolve();
+        return true;
+      };
+      const off = kit.activeSpace.tags.observe(() => void check());
+      check();
+    });
+  },
+
+  peers: (spaceId: string) =>
+    sync
+      .presenceOf(spaceId)
+      ?.peers()
+      .map((peer) => peer.userId) ?? [],
+
+  status(spaceId: string) {
+    const status = sync.statusOf(spaceId)?.current;
+    return status ? { connection: status.connection, savedOnServer: status.savedOnServer } : null;
+  },
+
+  /** Writes into the Space document behind the kit's back, as a tampered client would. */
+  writeBehindTheKit(spaceId: string, value: string): void {
+    kit.internals.spaceDoc(spaceId)!.getMap('probe').set('value', value);
+  },
+
+  probe: (spaceId: string) => kit.internals.spaceDoc(spaceId)?.getMap('probe').get('value') ?? null,
+
+  async destroy(): Promise<void> {
+    sync.destroy();
+    await kit.destroy();
+  },
+};
+
+window.syncPeer = syncPeer;
