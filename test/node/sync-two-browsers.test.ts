@@ -9,15 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { chromiumArgs, findChromium } from '../../scripts/find-chromium.js';
 import { mintToken, startTestServer, type TestServer } from '../support/server-harness.ts';
-
-// scripts/find-chromium.js is plain JS without declarations; this is its shape.
-const { chromiumArgs, findChromium } = (await import(
-  '../../scripts/find-chromium.js' as string
-)) as {
-  chromiumArgs: string[];
-  findChromium: () => string;
-};
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let server: TestServer;
@@ -49,7 +42,10 @@ after(async () => {
 
 /** A fresh Chromium running the test page with a kit for `userId`. */
 async function openPeer(userId: string, name: string): Promise<Page> {
-  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: [...chromiumArgs],
+  });
   browsers.push(browser);
   const page = await browser.newPage();
   const errors: string[] = [];
