@@ -94,7 +94,7 @@ function refKey(ref: DocRef): string {
   return `${ref.kind}/${ref.id}`;
 }
 
-function isBrowserOnline(): boolean {
+function isNavigatorOnline(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
 
@@ -116,6 +116,8 @@ class DocConnection implements ServerConnection {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #destroyed = false;
+  /** Set by the window's 'offline' event, cleared by 'online' (navigator.onLine may lag). */
+  #offlineEvent = false;
 
   constructor(doc: Y.Doc, ref: DocRef, options: ServerAttachmentOptions, onDetach: () => void) {
     this.ref = ref;
@@ -202,7 +204,7 @@ class DocConnection implements ServerConnection {
   /** One connect attempt: a fresh ticket, then the socket. Failures schedule the next attempt. */
   async #connect(): Promise<void> {
     if (this.#destroyed || this.status.current.connection === ConnectionState.revoked) return;
-    if (!isBrowserOnline()) {
+    if (!this.#isOnline()) {
       this.status.update({ connection: ConnectionState.offline });
       return;
     }
@@ -226,7 +228,7 @@ class DocConnection implements ServerConnection {
       return;
     }
     if (this.#destroyed || attempt !== this.#attempt) return;
-    if (!isBrowserOnline()) {
+    if (!this.#isOnline()) {
       this.status.update({ connection: ConnectionState.offline });
       return;
     }
@@ -236,7 +238,7 @@ class DocConnection implements ServerConnection {
 
   #scheduleReconnect(): void {
     this.status.update({ connection: ConnectionState.offline });
-    if (this.#destroyed || !isBrowserOnline()) return;
+    if (this.#destroyed || !this.#isOnline()) return;
     clearTimeout(this.#retryTimer);
     const delay = reconnectDelay(Math.min(this.#failedAttempts, 30), this.#backoff);
     this.#failedAttempts++;
@@ -275,11 +277,13 @@ class DocConnection implements ServerConnection {
   };
 
   #onOnline = () => {
+    this.#offlineEvent = false;
     this.#failedAttempts = 0;
     if (this.status.current.connection === ConnectionState.offline) void this.#connect();
   };
 
   #onOffline = () => {
+    this.#offlineEvent = true;
     this.#attempt++;
     clearTimeout(this.#retryTimer);
     if (this.status.current.connection === ConnectionState.revoked) return;
@@ -289,6 +293,10 @@ class DocConnection implements ServerConnection {
     this.#provider.connectBc();
     this.status.update({ connection: ConnectionState.offline });
   };
+
+  #isOnline(): boolean {
+    return !this.#offlineEvent && isNavigatorOnline();
+  }
 
   #isSavedOnServer(): boolean {
     return isCoveredBy(localStateVector(this.#doc), this.#storedVector);
