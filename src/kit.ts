@@ -4,7 +4,9 @@ import * as Y from 'yjs';
 import { Locale } from './model/defaults.ts';
 import { assertValidId } from './model/space.ts';
 import type { CodecSource } from './store/codecs.ts';
-import { SwitchableCodecSource } from './store/codecs.ts';
+import type { ScryptParams } from './crypto/master-key.ts';
+import { KitKeys } from './store/keys/kit-keys.ts';
+import type { MemberDirectory, PublishPublicKey } from './store/keys/members.ts';
 import { defaultDeviceStorage } from './store/device.ts';
 import type { DeviceStorage } from './store/device.ts';
 import type { DocOpener } from './store/open-spaces.ts';
@@ -28,8 +30,19 @@ export interface SpaceKitOptions {
   readonly persistence?: boolean;
   /** More attachments for every opened document (e.g. the WebSocket sync). */
   readonly attachments?: readonly DocAttachment[];
-  /** Where sealed fields get their codec (default: plaintext until keys exist). */
+  /**
+   * Where sealed fields get their codec. Default: the kit's own keys (XChaCha20-Poly1305, locked
+   * until `kit.unlock(...)`). A host codec source replaces them; `unlock` is then unavailable.
+   */
   readonly codecs?: CodecSource;
+  /** A master key from the host's own vault: the kit unlocks with it at start. */
+  readonly masterKey?: Uint8Array;
+  /** Members and their public keys per Space, for sharing Space keys (the server's list). */
+  readonly members?: MemberDirectory;
+  /** Publishes this user's identity public key after unlock (the server's public-key API). */
+  readonly publishPublicKey?: PublishPublicKey;
+  /** scrypt cost for a passphrase set on this device (default: docs/security.md). */
+  readonly scryptParams?: ScryptParams;
   /** Device conventions storage (default `localStorage`). */
   readonly deviceStorage?: DeviceStorage;
   /** How many Spaces besides the active one stay open (default 3). */
@@ -72,15 +85,36 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit
   }
   attachments.push(...(options.attachments ?? []));
 
-  return SpaceKit.start({
+  const deviceStorage = options.deviceStorage ?? defaultDeviceStorage();
+  const keys = options.codecs
+    ? undefined
+    : new KitKeys({
+        userId: options.user.id,
+        storage: deviceStorage,
+        storagePrefix,
+        members: options.members,
+        publishPublicKey: options.publishPublicKey,
+        scryptParams: options.scryptParams,
+      });
+  const kit = await SpaceKit.start({
     user: { id: options.user.id, name: options.user.name },
     locale,
     storagePrefix,
     opener: attachmentOpener(attachments),
-    codecs: options.codecs ?? new SwitchableCodecSource(),
-    deviceStorage: options.deviceStorage ?? defaultDeviceStorage(),
+    codecs: options.codecs ?? (keys as KitKeys).codecs,
+    deviceStorage,
     recentSpaces,
+    keys,
   });
+  if (options.masterKey !== undefined) {
+    try {
+      await kit.unlock({ masterKey: options.masterKey });
+    } catch (error) {
+      await kit.destroy();
+      throw error;
+    }
+  }
+  return kit;
 }
 
 /** Opens a document by attaching it to every attachment; closing destroys them, then the doc. */
@@ -92,6 +126,10 @@ function attachmentOpener(attachments: readonly DocAttachment[]): DocOpener {
     return {
       doc,
       whenLoaded: Promise.all(attached.map((a) => a.whenLoaded)).then(() => undefined),
+      compact: () =>
+        Promise.all(
+          attached.map((a) => (a as Partial<PersistedDoc>).compact?.() ?? Promise.resolve()),
+        ).then(() => undefined),
       whenSaved: () =>
         Promise.all(
           attached.map((a) => (a as Partial<PersistedDoc>).whenSaved?.() ?? Promise.resolve()),

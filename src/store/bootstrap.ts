@@ -2,7 +2,6 @@
 // The singletons use deterministic ids, so two peers that bootstrap offline merge into one each
 // (Y.Map keeps one value per key). Existing records are never touched, so a rename survives.
 import type * as Y from 'yjs';
-import { LockedError } from '../crypto/field-codec.ts';
 import {
   DEFAULT_AGENT_ID,
   DEFAULT_SCENE_ID,
@@ -24,7 +23,8 @@ export interface BootstrapInit {
 
 /**
  * Writes what is missing in one system transaction. Sealed values the codec cannot seal now
- * (locked) are skipped and written by a later call. Returns true when something was written.
+ * (locked) are written in plaintext, for the at-rest sweep to seal after unlock: the defaults
+ * are the kit's words, not the user's. Returns true when something was written.
  */
 export function bootstrapSpace(scope: DocScope, init: BootstrapInit): boolean {
   const meta = scope.doc.getMap<unknown>('meta');
@@ -92,11 +92,6 @@ function tryPrepare(
   collection: string,
   recordId: string,
   fields: object,
-): PreparedField[] | undefined {
-  try {
-    return prepareFields(scope, collection, recordId, fields);
-  } catch (error) {
-    if (error instanceof LockedError) return undefined;
-    throw error;
-  }
+): PreparedField[] {
+  return prepareFields(scope, collection, recordId, fields, { plaintextWhenLocked: true });
 }

@@ -11,6 +11,8 @@ export interface OpenedDoc {
   readonly whenLoaded: Promise<void>;
   /** Settles when every write made so far is stored on this device (when persisted). */
   whenSaved?(): Promise<void>;
+  /** Replaces the stored history by one update of the current state (when persisted). */
+  compact?(): Promise<void>;
   /** Detaches everything and destroys the document. */
   close(): Promise<void>;
 }

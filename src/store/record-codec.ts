@@ -3,12 +3,22 @@
 // unclassified field leaves the document untouched.
 import * as Y from 'yjs';
 import type { Actor } from '../model/actor.ts';
-import { isLocked } from '../crypto/field-codec.ts';
+import { isLocked, LockedError } from '../crypto/field-codec.ts';
 import { fieldClass, FieldClass, systemFields } from '../crypto/registry.ts';
+import type { FieldCodec, FieldContext } from '../crypto/field-codec.ts';
 import type { DocScope } from './scope.ts';
 
 /** A field ready to be stored: its stored form, or `undefined` to remove it. */
 export type PreparedField = readonly [field: string, stored: unknown];
+
+export interface PrepareOptions {
+  /**
+   * Store a sensitive value in plaintext when the codec cannot seal it now (LockedError). Only
+   * for the kit's own writes (bootstrap names, the Personal Space entry, legacy import): the
+   * at-rest sweep seals such values after the next unlock. A user's write is refused instead.
+   */
+  readonly plaintextWhenLocked?: boolean;
+}
 
 /**
  * Classifies and seals `fields` of one record. Throws TypeError for unclassified or system
@@ -19,6 +29,7 @@ export function prepareFields(
   collection: string,
   recordId: string,
   fields: object,
+  options: PrepareOptions = {},
 ): PreparedField[] {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw new TypeError(`fields of "${collection}" must be an object`);
@@ -39,10 +50,25 @@ export function prepareFields(
       continue;
     }
     const context = { spaceId: scope.fieldSpaceId, collection, recordId, field };
-    const stored = fieldKind === FieldClass.encrypted ? codec.seal(context, value) : value;
+    const stored =
+      fieldKind === FieldClass.encrypted ? sealValue(codec, context, value, options) : value;
     prepared.push([field, stored]);
   }
   return prepared;
+}
+
+function sealValue(
+  codec: FieldCodec,
+  context: FieldContext,
+  value: unknown,
+  options: PrepareOptions,
+): unknown {
+  try {
+    return codec.seal(context, value);
+  } catch (error) {
+    if (options.plaintextWhenLocked && error instanceof LockedError) return value;
+    throw error;
+  }
 }
 
 /** Writes prepared fields into a record map, stamping actors. Call inside a transaction. */
@@ -87,7 +113,11 @@ export function newRecordMap(
   return record;
 }
 
-/** A record as plain data, sealed fields opened through the codec (value or LockedValue). */
+/**
+ * A record as plain data. Sealed fields are enumerable getters that open the value through the
+ * codec on first read and keep it, so listing 10,000 records decrypts only the fields a caller
+ * actually reads (value or LockedValue).
+ */
 export function readFields(
   scope: DocScope,
   collection: string,
@@ -108,9 +138,20 @@ export function readFields(
       // A field written by a newer schema: it may be ciphertext we cannot classify, so leave it out.
       continue;
     }
-    result[field] = sealed
-      ? codec.open({ spaceId: scope.fieldSpaceId, collection, recordId: id, field }, stored)
-      : stored;
+    if (!sealed) {
+      result[field] = stored;
+      continue;
+    }
+    const context = { spaceId: scope.fieldSpaceId, collection, recordId: id, field };
+    Object.defineProperty(result, field, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = codec.open(context, stored);
+        Object.defineProperty(result, field, { value, enumerable: true, writable: true });
+        return value;
+      },
+    });
   }
   if (!result.__fieldActors) result.__fieldActors = {};
   return result;

@@ -20,6 +20,9 @@ import type { LocalOrigin, SystemOrigin } from './scope.ts';
 import { Space } from './space.ts';
 import { readTagCopy, writeTagCopy } from './tag-copy.ts';
 import { userActor, UserStore } from './user-store.ts';
+import type { KitKeys } from './keys/kit-keys.ts';
+import type { UnlockInput } from '../crypto/user-keys.ts';
+import type { KeyEpoch } from '../crypto/field-cipher.ts';
 
 export interface SpaceKitCoreOptions {
   readonly user: { readonly id: string; readonly name: string };
@@ -30,6 +33,8 @@ export interface SpaceKitCoreOptions {
   readonly deviceStorage: DeviceStorage;
   /** How many Spaces besides the active one stay open (default 3). */
   readonly recentSpaces?: number;
+  /** The key manager behind `codecs`; without it the kit cannot unlock (a host codec). */
+  readonly keys?: KitKeys;
 }
 
 /** What `getKontextDocForActiveSpace()` returns: the active Space's context, for a planner. */
@@ -58,6 +63,8 @@ export class SpaceKit {
     /** The origin of this kit's local writes. */
     readonly origin: LocalOrigin;
     readonly codecs: CodecSource;
+    /** The key manager, when the kit encrypts (not with a host-provided codec source). */
+    readonly keys: KitKeys | undefined;
   };
 
   readonly #userDoc: OpenedDoc;
@@ -67,6 +74,7 @@ export class SpaceKit {
   readonly #origin: LocalOrigin;
   readonly #systemOrigin: SystemOrigin;
   readonly #activeListeners = new Set<(space: Space) => void>();
+  readonly #keys: KitKeys | undefined;
   #active: Space | undefined;
   #switchTicket = 0;
   #destroyed = false;
@@ -78,6 +86,7 @@ export class SpaceKit {
     this.#origin = Object.freeze({ kind: 'space-kit-local', actor });
     this.#systemOrigin = Object.freeze({ kind: 'space-kit-system', actor });
     this.#userDoc = userDoc;
+    this.#keys = options.keys;
     this.#userStore = new UserStore({
       doc: userDoc.doc,
       userId: options.user.id,
@@ -92,8 +101,8 @@ export class SpaceKit {
     );
     this.#open = new OpenSpaces(
       options.opener,
-      (id, doc) =>
-        new Space({
+      (id, doc) => {
+        const space = new Space({
           id,
           doc,
           origin: this.#origin,
@@ -101,7 +110,16 @@ export class SpaceKit {
           codecs: options.codecs,
           device: this.#device,
           role: () => this.#userStore.roleOf(id),
-        }),
+        });
+        const opened = this.#open.opened(id);
+        this.#keys?.attachSpace(id, {
+          doc,
+          compact: opened?.compact?.bind(opened),
+          writable: () => !space.readOnly,
+          role: () => this.#userStore.roleOf(id),
+        });
+        return space;
+      },
       options.recentSpaces ?? 3,
     );
     this.spaces = new KitSpaces(this.#userStore, (id) => this.openSpace(id), options.locale);
@@ -112,7 +130,17 @@ export class SpaceKit {
       userDoc: userDoc.doc,
       origin: this.#origin,
       codecs: options.codecs,
+      keys: options.keys,
     };
+    this.#keys?.bindUser(
+      {
+        doc: userDoc.doc,
+        compact: userDoc.compact?.bind(userDoc),
+        writable: () => !this.#destroyed,
+        role: () => undefined,
+      },
+      this.#systemOrigin,
+    );
   }
 
   /**
@@ -240,6 +268,56 @@ export class SpaceKit {
     await Promise.all([space?.whenSaved?.(), this.#userDoc.whenSaved?.()]);
   }
 
+  /** True while encrypted fields read as locked and cannot be written. */
+  get locked(): boolean {
+    return this.#keys?.locked ?? false;
+  }
+
+  /**
+   * Unlocks with the user's passphrase (the first unlock ever sets it) or a master key the host
+   * keeps. Resolves once the open Spaces' keys are loaded and their plaintext swept. Rejects
+   * with WrongPassphraseError for a wrong passphrase, writing nothing.
+   */
+  async unlock(input: UnlockInput): Promise<void> {
+    this.#assertAlive();
+    await this.#requireKeys().unlock(input);
+  }
+
+  /** Forgets every key and decrypted value: encrypted fields read as locked again. */
+  lock(): void {
+    this.#keys?.lock();
+  }
+
+  /** Calls `listener(locked)` after every unlock and lock; returns an unsubscribe function. */
+  onLockChanged(listener: (locked: boolean) => void): () => void {
+    return this.#requireKeys().onLockChanged(listener);
+  }
+
+  /** This user's identity public key (base64url) while unlocked, for the member list. */
+  get publicKey(): string | undefined {
+    return this.#keys?.publicKey;
+  }
+
+  /**
+   * Shares this device's keys of a Space with every member (from the kit's `members` directory)
+   * who has a public key and lacks them. Runs on its own after unlock and when a Space opens;
+   * call it after a member joined. Resolves to the number of keyring entries added.
+   */
+  async shareKeys(spaceId: string): Promise<number> {
+    await this.openSpace(spaceId);
+    return this.#requireKeys().shareKeys(spaceId);
+  }
+
+  /**
+   * After `userId` was removed from a Space (on the server): starts a new key epoch sealed only
+   * for the remaining members, so what is written from now on is unreadable to them. Resolves to
+   * the new epoch. Limit: they keep what they could read before (docs/security.md).
+   */
+  async rotateKeysAfterRemoval(spaceId: string, userId: string): Promise<KeyEpoch> {
+    await this.openSpace(spaceId);
+    return this.#requireKeys().rotateForRemoval(spaceId, userId);
+  }
+
   /** True after destroy(). */
   get destroyed(): boolean {
     return this.#destroyed;
@@ -255,6 +333,12 @@ export class SpaceKit {
     await this.#open.closeAll();
     this.#userStore.destroy();
     await this.#userDoc.close();
+    this.#keys?.destroy();
+  }
+
+  #requireKeys(): KitKeys {
+    if (!this.#keys) throw new Error('This kit was given its own codecs: it has no keys to unlock');
+    return this.#keys;
   }
 
   #assertAlive(): void {

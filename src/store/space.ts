@@ -215,7 +215,11 @@ export class Space {
     this.#assertWritable();
     const prepared = records.map((record) => ({
       record,
-      fields: prepareFields(this.#scope, record.collection, record.id, record.fields),
+      // Limit: imported while locked, sensitive values are stored in plaintext until the at-rest
+      // sweep seals them after unlock (and compacts this device's store).
+      fields: prepareFields(this.#scope, record.collection, record.id, record.fields, {
+        plaintextWhenLocked: true,
+      }),
     }));
     let written = 0;
     this.#doc.transact(() => {

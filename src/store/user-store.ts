@@ -96,7 +96,10 @@ export class UserStore {
     fields: { name?: string; type?: SpaceType; role?: Role },
     origin: LocalOrigin | SystemOrigin = this.scope.origin,
   ): void {
-    const prepared = prepareFields(this.scope, 'spaceList', spaceId, fields);
+    // The kit's own entries (the Personal Space while locked) may wait for the sweep.
+    const prepared = prepareFields(this.scope, 'spaceList', spaceId, fields, {
+      plaintextWhenLocked: origin.kind === 'space-kit-system',
+    });
     this.doc.transact(() => {
       const now = Date.now();
       const existing = this.#spaces.get(spaceId);

@@ -1,7 +1,7 @@
 // The IndexedDB attachment: every opened document is persisted with y-indexeddb in a database
 // of its own, named by storage prefix, user and document, so two users of one origin (or two kit
 // instances with different prefixes) never share data.
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { AttachedDoc, DocAttachment, DocRef } from './attachment.ts';
 
@@ -19,6 +19,12 @@ export interface PersistedDoc extends AttachedDoc {
    * device"). Resolves at once after destroy.
    */
   whenSaved(): Promise<void>;
+  /**
+   * Replaces every stored update by one update of the document's current state. Yjs has already
+   * dropped the content of deleted and overwritten values (garbage collection), so afterwards no
+   * stored update still holds them: the at-rest sweep calls this after sealing plaintext.
+   */
+  compact(): Promise<void>;
 }
 
 export class IndexeddbAttachment implements DocAttachment {
@@ -49,10 +55,33 @@ export class IndexeddbAttachment implements DocAttachment {
           transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB abort'));
         });
       },
+      compact: async () => {
+        await persistence.whenSynced;
+        const db = persistence.db;
+        if (destroyed || !db) return;
+        await compactUpdates(db, Y.encodeStateAsUpdate(doc));
+      },
       destroy: () => {
         destroyed ??= persistence.destroy().then(() => undefined);
         return destroyed;
       },
     };
   }
+}
+
+/**
+ * In one transaction: adds `state` and deletes every update stored before it. Updates y-indexeddb
+ * adds meanwhile get higher keys and stay. (y-indexeddb's own storeState does not wait for its
+ * deletion to finish, so the kit does this itself.)
+ */
+function compactUpdates(db: IDBDatabase, state: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const transaction = db.transaction('updates', 'readwrite');
+    const store = transaction.objectStore('updates');
+    const added = store.add(state);
+    added.onsuccess = () => store.delete(IDBKeyRange.upperBound(added.result, true));
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB abort'));
+  });
 }

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import * as Y from 'yjs';
 import type { SpaceKit } from '../../src/store/space-kit.ts';
-import { cleanUp, freshPrefix, startKit } from './store-fixtures.ts';
+import { cleanUp, freshPrefix, startKit, startSecondDevice } from './store-fixtures.ts';
 
 /** Exchanges the full state of one Space doc between two kits, both ways. */
 function merge(a: SpaceKit, b: SpaceKit, spaceId: string): void {
@@ -41,7 +41,7 @@ describe('store: bootstrap and convergence', () => {
 
   it('converges two offline peers on one default agent and one default scene', async () => {
     const peerA = await startKit({ storagePrefix: freshPrefix() });
-    const peerB = await startKit({ storagePrefix: freshPrefix() });
+    const peerB = await startSecondDevice(peerA);
     const spaceId = peerA.activeSpace.id;
     expect(peerB.activeSpace.id).to.equal(spaceId);
     expect(peerA.activeSpace.agents.list()[0].createdAt).to.be.a('number');
@@ -75,7 +75,7 @@ describe('store: bootstrap and convergence', () => {
 
   it('merges concurrent kontext edits character by character', async () => {
     const peerA = await startKit({ storagePrefix: freshPrefix() });
-    const peerB = await startKit({ storagePrefix: freshPrefix() });
+    const peerB = await startSecondDevice(peerA);
     const spaceId = peerA.activeSpace.id;
     peerA.activeSpace.kontext.insert(0, 'Hello');
     merge(peerA, peerB, spaceId);

@@ -1,5 +1,6 @@
 // Shared fixtures of the store's browser tests: kits on real IndexedDB with a fresh storage
 // prefix per test, and cleanup that closes them and deletes their databases and keys.
+import * as Y from 'yjs';
 import { createSpaceKit } from '../../src/kit.ts';
 import type { SpaceKitOptions } from '../../src/kit.ts';
 import type { SpaceKit } from '../../src/store/space-kit.ts';
@@ -14,11 +15,19 @@ export function freshPrefix(): string {
   return prefix;
 }
 
-/** Starts a kit on real IndexedDB; destroyed by `cleanUp`. */
+/** A host master key the store tests unlock with (no scrypt cost per test). */
+export const testMasterKey = new Uint8Array(32).fill(7);
+
+/**
+ * Starts a kit on real IndexedDB, unlocked with `testMasterKey` unless the test brings its own
+ * codecs or asks for `locked: true`; destroyed by `cleanUp`.
+ */
 export async function startKit(
-  options: Partial<SpaceKitOptions> & { storagePrefix: string },
+  options: Partial<SpaceKitOptions> & { storagePrefix: string; locked?: boolean },
 ): Promise<SpaceKit> {
-  const kit = await createSpaceKit({ user: { id: 'ada', name: 'Ada' }, ...options });
+  const { locked, ...rest } = options;
+  const masterKey = locked || rest.codecs ? undefined : testMasterKey;
+  const kit = await createSpaceKit({ user: { id: 'ada', name: 'Ada' }, masterKey, ...rest });
   started.push(kit);
   return kit;
 }
@@ -46,4 +55,29 @@ function deleteDatabase(name: string): Promise<void> {
 /** Names of a Space's live tags, in order. */
 export function tagNames(kit: SpaceKit): unknown[] {
   return kit.activeSpace.tags.list().map((tag) => tag.name);
+}
+
+/** Brings two docs to the same state, as a sync would (origin `test-peer`). */
+export function exchange(a: Y.Doc, b: Y.Doc): void {
+  const fromA = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
+  const fromB = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+  Y.applyUpdate(b, fromA, 'test-peer');
+  Y.applyUpdate(a, fromB, 'test-peer');
+}
+
+/**
+ * A second device of `first`'s user: starts locked on its own storage, receives the user doc and
+ * the active Space doc, then unlocks with the same key material (as a synced device would).
+ */
+export async function startSecondDevice(
+  first: SpaceKit,
+  options: Partial<SpaceKitOptions> = {},
+): Promise<SpaceKit> {
+  const second = await startKit({ ...options, storagePrefix: freshPrefix(), locked: true });
+  exchange(first.internals.userDoc, second.internals.userDoc);
+  const spaceId = first.activeSpace.id;
+  await second.switchSpace(spaceId);
+  exchange(first.internals.spaceDoc(spaceId) as Y.Doc, second.internals.spaceDoc(spaceId) as Y.Doc);
+  if (!options.codecs) await second.unlock({ masterKey: testMasterKey });
+  return second;
 }
