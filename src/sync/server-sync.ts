@@ -57,6 +57,27 @@ export class ServerSync {
     });
   }
 
+  /**
+   * The members of a Space with their published identity public keys: the kit's `members`
+   * option (the key layer seals Space keys for them).
+   */
+  readonly members = {
+    list: async (spaceId: string) => {
+      const members = await this.api.listMembers(spaceId);
+      // Limit: one request per member for the keys; a batch endpoint would save round trips.
+      return Promise.all(
+        members.map(async ({ userId, role }) => {
+          const publicKey = await this.api.getPublicKey(userId);
+          return publicKey === null ? { userId, role } : { userId, role, publicKey };
+        }),
+      );
+    },
+  };
+
+  /** Publishes this user's identity public key: the kit's `publishPublicKey` option. */
+  readonly publishPublicKey = (publicKey: string): Promise<void> =>
+    this.api.putPublicKey(publicKey);
+
   /** Connection state and save levels of an open Space (undefined when it is not open). */
   statusOf(spaceId: string): DocStatus | undefined {
     return this.attachment.connectionFor({ kind: 'space', id: spaceId })?.status;

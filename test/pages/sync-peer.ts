@@ -2,6 +2,7 @@
 // through `window.syncPeer`. The token comes from the test through `window.getToken`, so no
 // credential is ever in a URL.
 import { createSpaceKit } from '../../src/kit.ts';
+import { SwitchableCodecSource } from '../../src/store/codecs.ts';
 import type { Role } from '../../src/model/space.ts';
 import { createServerSync } from '../../src/sync/server-sync.ts';
 import type { ServerSync } from '../../src/sync/server-sync.ts';
@@ -24,6 +25,9 @@ const syncPeer = {
       user,
       storagePrefix: `sync-peer-${crypto.randomUUID()}`,
       attachments: [sync.attachment],
+      // Plaintext fields: this page tests sync, not key sharing between members (the kit's
+      // own tests cover that), so it needs no unlock and no Space keyring.
+      codecs: new SwitchableCodecSource(),
     });
     sync.bind(kit);
   },
