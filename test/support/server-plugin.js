@@ -4,13 +4,15 @@
 //   {action: 'stop', id}     → {ok}        SIGTERM (stores pending updates), data removed
 //   {action: 'kill', id}     → {ok}        SIGKILL, data kept for a restart
 //   {action: 'restart', id}  → {url, id}   same data directory, secret and port
+//   {action: 'scan', id, markers} → {files, found: [{file, marker}]}  raw bytes of the storage
 // Each server is a child process (`bin/space-kit-server.js --dev`); all stop with the runner.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
 import { setTimeout, clearTimeout } from 'node:timers';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -54,6 +56,26 @@ function launch({ dataDir, secret, port }) {
       reject(new Error('sync server exited during start'));
     });
   });
+}
+
+/**
+ * Every file under `dir` searched for each marker's UTF-8 bytes. LevelDB may snappy-compress
+ * table files, but a marker that occurs once is stored as a literal run, so it stays visible.
+ * @param {string} dir @param {string[]} markers
+ */
+function scanDirectory(dir, markers) {
+  const found = [];
+  let files = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    const bytes = readFileSync(path);
+    for (const marker of markers) {
+      if (bytes.includes(Buffer.from(marker, 'utf8'))) found.push({ file: path, marker });
+    }
+  }
+  return { files, found };
 }
 
 /** @returns {import('@web/test-runner').TestRunnerPlugin} */
@@ -101,6 +123,11 @@ export function testServerPlugin() {
         const server = await launch({ dataDir: old.dataDir, secret: old.secret, port: old.port });
         servers.set(payload.id, server);
         return { url: server.url, id: payload.id };
+      }
+      if (action === 'scan') {
+        const server = servers.get(payload.id);
+        if (server === undefined) throw new Error(`no sync server ${payload.id}`);
+        return scanDirectory(server.dataDir, payload.markers);
       }
       throw new Error(`unknown sync-server action ${JSON.stringify(action)}`);
     },
