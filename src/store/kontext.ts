@@ -9,6 +9,8 @@ import { newId } from './ids.ts';
 import type { DocScope } from './scope.ts';
 
 const COLLECTION = 'kontext';
+/** Past this many log entries, the member who edits compacts the log into one snapshot. */
+export const KONTEXT_COMPACT_THRESHOLD = 200;
 const FIELD = 'update';
 
 /** One log entry as stored in the Space doc. */
@@ -169,6 +171,9 @@ export class Kontext {
     const entry = this.#sealEntry(update);
     this.#applied.add(entry.id);
     this.#scope.doc.transact(() => this.#log.push([entry]), this.#scope.origin);
+    // Safe under concurrency: the snapshot deletes only the entries this kit has seen (and
+    // applied); entries others append meanwhile stay in the log and are applied by everyone.
+    if (this.#log.length > KONTEXT_COMPACT_THRESHOLD && this.#pending.size === 0) this.compact();
   }
 
   #sealEntry(update: Uint8Array): KontextEntry {
