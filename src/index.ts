@@ -1,6 +1,7 @@
 // The public entry point of space-kit.
 export { createSpaceKit } from './kit.ts';
-export type { SpaceKitOptions } from './kit.ts';
+export type { Kit, SpaceKitOptions } from './kit.ts';
+export type { SpaceMembers } from './kit-server.ts';
 export { SpaceKit } from './store/space-kit.ts';
 export type { KontextForPlanner, SpaceKitCoreOptions } from './store/space-kit.ts';
 export { Space } from './store/space.ts';
@@ -32,3 +33,11 @@ export * from './model/index.ts';
 export type { AttachedDoc, DocAttachment, DocRef } from './sync/attachment.ts';
 export { IndexeddbAttachment, databaseName } from './sync/persistence.ts';
 export type { PersistedDoc } from './sync/persistence.ts';
+export { ServerSync, createServerSync } from './sync/server-sync.ts';
+export { ServerApi, ServerError, NetworkError } from './sync/server-api.ts';
+export type { ServerMember, ServerSpace } from './sync/server-api.ts';
+export { ConnectionState, DocStatus, SyncInterruptedError } from './sync/status.ts';
+export type { DocStatusSnapshot } from './sync/status.ts';
+export { Presence } from './sync/presence.ts';
+export type { Peer, PresenceUser } from './sync/presence.ts';
+export { WrongPassphraseError } from './crypto/master-key.ts';

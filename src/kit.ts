@@ -14,13 +14,25 @@ import { SpaceKit } from './store/space-kit.ts';
 import type { AttachedDoc, DocAttachment } from './sync/attachment.ts';
 import { IndexeddbAttachment } from './sync/persistence.ts';
 import type { PersistedDoc } from './sync/persistence.ts';
+import { createServerSync } from './sync/server-sync.ts';
+import type { ServerSync } from './sync/server-sync.ts';
+import { connectKitToServer } from './kit-server.ts';
+import type { SpaceMembers } from './kit-server.ts';
+
+/** A started kit: the store API plus, when it has a server, sync status, presence and members. */
+export type Kit = SpaceKit & {
+  /** The server connection (status, presence per Space); undefined without `server`. */
+  readonly sync: ServerSync | undefined;
+  /** Members and invites of shared Spaces; undefined without `server`. */
+  readonly members: SpaceMembers | undefined;
+};
 
 export interface SpaceKitOptions {
   /** The signed-in user. `id` must be a valid id; `name` is stamped on every write as actor. */
   readonly user: { readonly id: string; readonly name: string };
-  /** The sync server's base URL; used by the sync attachment once it is configured. */
+  /** The sync server's HTTP base URL. With `getToken`, every open document syncs live. */
   readonly server?: string;
-  /** Returns a fresh JWT for the server; used by the sync attachment. */
+  /** Returns a valid JWT for `user` (asked before every connect; never put in a URL). */
   readonly getToken?: () => Promise<string>;
   /** Language of the names written at bootstrap (default `en`). */
   readonly locale?: Locale;
@@ -58,7 +70,7 @@ export interface SpaceKitOptions {
  * kit.activeSpace.tags.create({ name: 'Urgent', color: '#d33' });
  * ```
  */
-export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit> {
+export async function createSpaceKit(options: SpaceKitOptions): Promise<Kit> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
@@ -84,6 +96,8 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit
     attachments.push(new IndexeddbAttachment(storagePrefix, options.user.id));
   }
   attachments.push(...(options.attachments ?? []));
+  const sync = serverSync(options);
+  if (sync) attachments.push(sync.attachment);
 
   const deviceStorage = options.deviceStorage ?? defaultDeviceStorage();
   const keys = options.codecs
@@ -92,8 +106,8 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit
         userId: options.user.id,
         storage: deviceStorage,
         storagePrefix,
-        members: options.members,
-        publishPublicKey: options.publishPublicKey,
+        members: options.members ?? sync?.members,
+        publishPublicKey: options.publishPublicKey ?? sync?.publishPublicKey,
         scryptParams: options.scryptParams,
       });
   const kit = await SpaceKit.start({
@@ -106,6 +120,8 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit
     recentSpaces,
     keys,
   });
+  const members = sync ? connectKitToServer(kit, sync) : undefined;
+  const connected: Kit = Object.assign(kit, { sync, members });
   if (options.masterKey !== undefined) {
     try {
       await kit.unlock({ masterKey: options.masterKey });
@@ -114,7 +130,20 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<SpaceKit
       throw error;
     }
   }
-  return kit;
+  return connected;
+}
+
+/** The server side of the kit, when `server` and `getToken` are both given. */
+function serverSync(options: SpaceKitOptions): ServerSync | undefined {
+  if (options.server === undefined && options.getToken === undefined) return undefined;
+  if (typeof options.server !== 'string' || typeof options.getToken !== 'function') {
+    throw new TypeError('options.server and options.getToken must be given together');
+  }
+  return createServerSync({
+    server: options.server,
+    getToken: options.getToken,
+    user: options.user,
+  });
 }
 
 /** Opens a document by attaching it to every attachment; closing destroys them, then the doc. */

@@ -77,6 +77,7 @@ export class SpaceKit {
   readonly #keys: KitKeys | undefined;
   #active: Space | undefined;
   #switchTicket = 0;
+  readonly #destroyHooks: (() => void)[] = [];
   #destroyed = false;
 
   private constructor(options: SpaceKitCoreOptions, userDoc: OpenedDoc) {
@@ -323,10 +324,17 @@ export class SpaceKit {
     return this.#destroyed;
   }
 
+  /** Runs `cleanup` first thing in destroy(): how the composition root ties services to the kit. */
+  onDestroy(cleanup: () => void): void {
+    this.#assertAlive();
+    this.#destroyHooks.push(cleanup);
+  }
+
   /** Closes every document and attachment and drops every listener. */
   async destroy(): Promise<void> {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    for (const cleanup of this.#destroyHooks.splice(0)) cleanup();
     this.#activeListeners.clear();
     this.#active = undefined;
     this.spaces.destroy();

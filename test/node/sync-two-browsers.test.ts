@@ -1,6 +1,8 @@
 // Acceptance: two users in two Chromium instances share a Space through a real server. A rename
 // in one kit is seen by the other within a second, presence shows both, and the viewer cannot
 // change anything (not through the kit, and not by writing to the document behind its back).
+// Both kits are unlocked, so tag names travel encrypted: the viewer reads them only because the
+// owner's kit sealed the Space key for the viewer's published public key.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,6 +67,7 @@ async function openPeer(userId: string, name: string): Promise<Page> {
 test('two users in two browsers: live rename, presence, a viewer that cannot write', async () => {
   const [alice, bob] = await Promise.all([openPeer('alice', 'Alice'), openPeer('bob', 'Bob')]);
 
+  await bob.waitForFunction(() => window.syncPeer.publishedKey('bob'));
   const spaceId = await alice.evaluate(() => window.syncPeer.createSharedSpace('Family'));
   await alice.evaluate((id) => window.syncPeer.addMember(id, 'bob', 'viewer'), spaceId);
   await alice.evaluate((id) => window.syncPeer.switchTo(id), spaceId);

@@ -2,9 +2,8 @@
 // through `window.syncPeer`. The token comes from the test through `window.getToken`, so no
 // credential is ever in a URL.
 import { createSpaceKit } from '../../src/kit.ts';
-import { SwitchableCodecSource } from '../../src/store/codecs.ts';
+import type { Kit } from '../../src/kit.ts';
 import type { Role } from '../../src/model/space.ts';
-import { createServerSync } from '../../src/sync/server-sync.ts';
 import type { ServerSync } from '../../src/sync/server-sync.ts';
 
 declare global {
@@ -14,22 +13,25 @@ declare global {
   }
 }
 
-type Kit = Awaited<ReturnType<typeof createSpaceKit>>;
 let kit: Kit;
 let sync: ServerSync;
 
 const syncPeer = {
+  /** A kit for `user` syncing with `server`, unlocked with a fresh master key (encrypted fields). */
   async start(server: string, user: { id: string; name: string }): Promise<void> {
-    sync = createServerSync({ server, user, getToken: () => window.getToken() });
     kit = await createSpaceKit({
       user,
+      server,
+      getToken: () => window.getToken(),
       storagePrefix: `sync-peer-${crypto.randomUUID()}`,
-      attachments: [sync.attachment],
-      // Plaintext fields: this page tests sync, not key sharing between members (the kit's
-      // own tests cover that), so it needs no unlock and no Space keyring.
-      codecs: new SwitchableCodecSource(),
+      masterKey: crypto.getRandomValues(new Uint8Array(32)),
     });
-    sync.bind(kit);
+    sync = kit.sync!;
+  },
+
+  /** True once this user's identity public key is on the server (others can share keys). */
+  async publishedKey(userId: string): Promise<boolean> {
+    return (await sync.api.getPublicKey(userId)) === kit.publicKey;
   },
 
   async createSharedSpace(name: string): Promise<string> {
@@ -38,7 +40,8 @@ const syncPeer = {
     return space.id;
   },
 
-  addMember: (spaceId: string, userId: string, role: Role) => sync.addMember(spaceId, userId, role),
+  addMember: (spaceId: string, userId: string, role: Role) =>
+    kit.members!.add(spaceId, userId, role),
 
   async refreshMembership(): Promise<string[]> {
     await sync.refreshMembership();
@@ -96,7 +99,6 @@ const syncPeer = {
   probe: (spaceId: string) => kit.internals.spaceDoc(spaceId)?.getMap('probe').get('value') ?? null,
 
   async destroy(): Promise<void> {
-    sync.destroy();
     await kit.destroy();
   },
 };
