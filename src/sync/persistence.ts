@@ -4,6 +4,7 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { AttachedDoc, DocAttachment, DocRef } from './attachment.ts';
+import { docStatus } from './status.ts';
 
 /** The IndexedDB database name of a document. */
 export function databaseName(prefix: string, userId: string, ref: DocRef): string {
@@ -38,7 +39,7 @@ export class IndexeddbAttachment implements DocAttachment {
     const persistence = new IndexeddbPersistence(name, doc);
     let destroyed: Promise<void> | undefined;
 
-    return {
+    const attached: PersistedDoc = {
       databaseName: name,
       // Limit: y-indexeddb never rejects whenSynced when the database fails to open, so a broken
       // IndexedDB leaves this pending; the kit's callers time out on their own.
@@ -62,10 +63,32 @@ export class IndexeddbAttachment implements DocAttachment {
         await compactUpdates(db, Y.encodeStateAsUpdate(doc));
       },
       destroy: () => {
+        doc.off('update', onUpdate);
         destroyed ??= persistence.destroy().then(() => undefined);
         return destroyed;
       },
     };
+
+    // "Saved on this device" for the document's status: false from a change until IndexedDB
+    // committed it. Only the newest change's commit may report true.
+    const status = docStatus(doc);
+    let changes = 0;
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin === persistence) return;
+      const change = ++changes;
+      status.update({ savedLocally: false });
+      attached.whenSaved().then(
+        () => {
+          if (change === changes && !destroyed) status.update({ savedLocally: true });
+        },
+        () => undefined,
+      );
+    };
+    doc.on('update', onUpdate);
+    void persistence.whenSynced.then(() => {
+      if (changes === 0 && !destroyed) status.update({ savedLocally: true });
+    });
+    return attached;
   }
 }
 
