@@ -3,6 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { createSpaceKit } from '../../src/kit.ts';
 import type { Kit } from '../../src/kit.ts';
+import { forgetStorage } from './store-fixtures.ts';
 
 /** A server the plugin started: its HTTP base URL and the plugin's handle. */
 export interface StartedServer {
@@ -90,19 +91,5 @@ export async function cleanUpKits(): Promise<void> {
       .splice(0)
       .map((server) => executeServerCommand('sync-server', { action: 'stop', id: server.id })),
   );
-  const mine = (name: string) => prefixes.some((prefix) => name.startsWith(`${prefix}:`));
-  const names = (await indexedDB.databases()).map((db) => db.name ?? '');
-  await Promise.all(names.filter(mine).map(deleteDatabase));
-  for (const key of Object.keys(localStorage)) if (mine(key)) localStorage.removeItem(key);
-  prefixes.length = 0;
-}
-
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-    // Every kit is destroyed first, so nothing should block; settle anyway.
-    request.onblocked = () => resolve();
-  });
+  await forgetStorage(prefixes.splice(0));
 }

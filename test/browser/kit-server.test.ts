@@ -2,12 +2,10 @@
 // holds no sealed value in plaintext, and a member removed over the server is locked out of what
 // is written after the removal (while keeping what they could read before; docs/security.md).
 import { expect } from '@open-wc/testing';
+import { LeakMarkers } from '../support/leak-markers.ts';
 import * as Y from 'yjs';
 import { isLocked } from '../../src/crypto/field-codec.ts';
-import { encryptedFields } from '../../src/crypto/registry.ts';
 import type { Kit } from '../../src/kit.ts';
-import { recordCollections } from '../../src/store/records.ts';
-import type { RecordCollection } from '../../src/store/records.ts';
 import { ConnectionState } from '../../src/sync/status.ts';
 import {
   cleanUpKits,
@@ -17,42 +15,7 @@ import {
   until,
 } from './kit-server-fixtures.ts';
 
-const run = crypto.randomUUID().replaceAll('-', '');
-const markers: string[] = [];
-function marker(label: string): string {
-  const value = `LEAK${run}${label}`;
-  markers.push(value);
-  return value;
-}
-
-/** Plaintext fields a create needs besides the sealed ones. */
-function plainFields(kit: Kit, collection: RecordCollection): Record<string, unknown> {
-  switch (collection) {
-    case 'tags':
-    case 'tagGroups':
-      return { color: '#123456' };
-    case 'agents':
-      return { name: 'Agent' };
-    case 'missions':
-      return { agentId: kit.activeSpace.agents.list()[0].id };
-    default:
-      return {};
-  }
-}
-
-/** Creates one record per collection with a marker in every field the registry seals. */
-function fillEverySealedField(kit: Kit, round: string): Map<RecordCollection, string> {
-  const ids = new Map<RecordCollection, string>();
-  for (const collection of recordCollections) {
-    const fields: Record<string, unknown> = plainFields(kit, collection);
-    for (const field of encryptedFields(collection)) fields[field] = marker(`${round}${field}`);
-    const handle = kit.activeSpace[collection] as unknown as {
-      create(input: object): { id: string };
-    };
-    ids.set(collection, handle.create(fields).id);
-  }
-  return ids;
-}
+const leak = new LeakMarkers();
 
 /** Resolves once the active Space's tag `id` reads `name` (checked on every change). */
 function tagReads(kit: Kit, id: string, name: string): Promise<void> {
@@ -79,30 +42,30 @@ describe('kit with a real server', () => {
     const server = await startServer();
     const ada = await startServerKit(server, { id: 'ada', name: 'Ada' });
     const sync = ada.sync!;
-    const space = await ada.spaces.create({ name: marker('spacename'), type: 'team' });
+    const space = await ada.spaces.create({ name: leak.marker('spacename'), type: 'team' });
     await sync.registerSpace(space.id, space.type);
     await ada.switchSpace(space.id);
-    await ada.spaces.rename(space.id, marker('renamed'));
+    await ada.spaces.rename(space.id, leak.marker('renamed'));
 
-    const first = fillEverySealedField(ada, 'a');
-    fillEverySealedField(ada, 'b');
-    ada.activeSpace.tags.update(first.get('tags') as string, { name: marker('edited') });
+    const first = leak.fillEverySealedField(ada, 'a');
+    leak.fillEverySealedField(ada, 'b');
+    ada.activeSpace.tags.update(first.get('tags') as string, { name: leak.marker('edited') });
     ada.activeSpace.tags.remove(first.get('tags') as string);
     ada.activeSpace.missions.remove(first.get('missions') as string);
-    ada.activeSpace.kontext.insert(0, marker('kontext'));
-    ada.activeSpace.kontext.insert(0, marker('kontext2'));
+    ada.activeSpace.kontext.insert(0, leak.marker('kontext'));
+    ada.activeSpace.kontext.insert(0, leak.marker('kontext2'));
     ada.activeSpace.kontext.delete(0, 4);
-    const preset = await ada.presets.fromSpace(space.id, marker('preset'));
-    ada.presets.rename(preset.id, marker('presetrenamed'));
+    const preset = await ada.presets.fromSpace(space.id, leak.marker('preset'));
+    ada.presets.rename(preset.id, leak.marker('presetrenamed'));
     // Positive control: a tag colour is plaintext by design, so the scan must find it.
-    const control = `LEAKCOLOR${run}`;
+    const control = leak.control('color');
     ada.activeSpace.tags.create({ name: 'sealed', color: `#${control}` });
 
     await Promise.all([
       sync.statusOf(space.id)!.whenSavedOnServer(),
       sync.userStatus!.whenSavedOnServer(),
     ]);
-    const scan = await scanServer(server, [...markers, control]);
+    const scan = await scanServer(server, [...leak.all, control]);
 
     expect(scan.files).to.be.greaterThan(0);
     expect(scan.found.map((hit) => hit.marker)).to.include(control);

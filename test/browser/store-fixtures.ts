@@ -35,11 +35,15 @@ export async function startKit(
 /** Destroys every kit started by the test and deletes its databases and localStorage keys. */
 export async function cleanUp(): Promise<void> {
   await Promise.all(started.splice(0).map((kit) => kit.destroy()));
+  await forgetStorage(prefixes.splice(0));
+}
+
+/** Deletes the IndexedDB databases and localStorage keys of destroyed kits' storage prefixes. */
+export async function forgetStorage(storagePrefixes: readonly string[]): Promise<void> {
+  const mine = (name: string) => storagePrefixes.some((prefix) => name.startsWith(`${prefix}:`));
   const names = (await indexedDB.databases()).map((db) => db.name ?? '');
-  const mine = (name: string) => prefixes.some((prefix) => name.startsWith(`${prefix}:`));
   await Promise.all(names.filter(mine).map(deleteDatabase));
   for (const key of Object.keys(localStorage)) if (mine(key)) localStorage.removeItem(key);
-  prefixes.length = 0;
 }
 
 function deleteDatabase(name: string): Promise<void> {
