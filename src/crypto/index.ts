@@ -26,6 +26,8 @@ export {
   WrongPassphraseError,
   assertMasterKey,
   createMasterKey,
+  deriveFirstSpaceKey,
+  deriveSpaceKeyRoot,
   deriveUserKey,
   unwrapMasterKey,
   wrapMasterKeyWithPassphrase,

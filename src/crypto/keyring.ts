@@ -51,6 +51,8 @@ export interface NewEpoch {
 export interface KeyringOptions {
   /** The clock for createdAt; defaults to Date.now. */
   readonly now?: () => number;
+  /** The new epoch's key (32 bytes); a fresh random key when absent. */
+  readonly spaceKey?: Uint8Array;
 }
 
 /** The map key of the entry of `memberId` in `epoch`. */
@@ -98,7 +100,13 @@ function newEpoch(
   members: readonly KeyringMember[],
   options: KeyringOptions,
 ): NewEpoch {
-  const spaceKey = randomKey();
+  if (
+    options.spaceKey !== undefined &&
+    !(options.spaceKey instanceof Uint8Array && options.spaceKey.length === 32)
+  ) {
+    throw new TypeError('options.spaceKey must be 32 bytes');
+  }
+  const spaceKey = options.spaceKey ? options.spaceKey.slice() : randomKey();
   const now = (options.now ?? Date.now)();
   const entries: Record<string, KeyringEntry> = {};
   for (const member of members) {

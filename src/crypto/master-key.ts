@@ -76,6 +76,31 @@ export function deriveUserKey(masterKey: Uint8Array, userId: string): Uint8Array
   );
 }
 
+/**
+ * The root of the first-epoch keys of the Spaces a user creates. Derived, like the user key, so
+ * every device of the user computes the same root and, from it, the same epoch-1 key of a Space
+ * (`deriveFirstSpaceKey`): two devices of the owner that open a new Space before they synced
+ * seal the same key instead of two competing ones.
+ */
+export function deriveSpaceKeyRoot(masterKey: Uint8Array, userId: string): Uint8Array {
+  assertMasterKey(masterKey);
+  if (typeof userId !== 'string' || userId === '') {
+    throw new TypeError('userId must be a non-empty string');
+  }
+  return hkdf(sha256, masterKey, undefined, frame(['space-kit/space-key-root', 'v1', userId]), 32);
+}
+
+/** The epoch-1 key of `spaceId` for the owner holding `root`. One-way: it reveals no root. */
+export function deriveFirstSpaceKey(root: Uint8Array, spaceId: string): Uint8Array {
+  if (!(root instanceof Uint8Array) || root.length !== 32) {
+    throw new TypeError('root must be 32 bytes');
+  }
+  if (typeof spaceId !== 'string' || spaceId === '') {
+    throw new TypeError('spaceId must be a non-empty string');
+  }
+  return hkdf(sha256, root, undefined, frame(['space-kit/first-space-key', 'v1', spaceId]), 32);
+}
+
 /** Throws a TypeError naming `argument` unless `masterKey` is 32 bytes. */
 export function assertMasterKey(
   masterKey: unknown,

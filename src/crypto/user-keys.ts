@@ -8,6 +8,7 @@ import {
   DEFAULT_SCRYPT_PARAMS,
   assertMasterKey,
   createMasterKey,
+  deriveSpaceKeyRoot,
   deriveUserKey,
   unwrapMasterKey,
   wrapMasterKeyWithPassphrase,
@@ -29,6 +30,8 @@ export interface UnlockedUser {
   readonly identity: IdentityKeyPair;
   /** Seals the user document's own sensitive fields (deriveUserKey). */
   readonly userKey: Uint8Array;
+  /** Derives the epoch-1 keys of the Spaces this user creates (deriveSpaceKeyRoot). */
+  readonly spaceKeyRoot: Uint8Array;
   /** Wrapped material created by this unlock (first unlock); empty when nothing is new. */
   readonly toStore: StoredUserKeys;
 }
@@ -85,5 +88,11 @@ export async function unlockUserKeys(
     toStore.wrappedIdentity = wrapIdentity(identity, masterKey, userId);
   }
 
-  return { masterKey, identity, userKey: deriveUserKey(masterKey, userId), toStore };
+  return {
+    masterKey,
+    identity,
+    userKey: deriveUserKey(masterKey, userId),
+    spaceKeyRoot: deriveSpaceKeyRoot(masterKey, userId),
+    toStore,
+  };
 }

@@ -79,7 +79,9 @@ describe('crypto: the kit unlocks, locks and reads sealed fields', () => {
     expect(JSON.stringify(space.tags.list())).not.to.contain('enc:v1');
   });
 
-  it('decrypts lazily: listing 10,000 tags and reading 60 names opens 60 values, once', async () => {
+  it('decrypts lazily: listing 10,000 tags and reading 60 names opens 60 values, once', async function () {
+    // Ten thousand sealed writes take a few seconds on a loaded two-core machine.
+    this.timeout(60_000);
     const kit = await startKit({ storagePrefix: freshPrefix(), persistence: false });
     const space = kit.activeSpace;
     space.batch(() => {

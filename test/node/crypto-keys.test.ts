@@ -5,6 +5,8 @@ import {
   DEFAULT_SCRYPT_PARAMS,
   WrongPassphraseError,
   createMasterKey,
+  deriveFirstSpaceKey,
+  deriveSpaceKeyRoot,
   deriveUserKey,
   unwrapMasterKey,
   wrapMasterKeyWithPassphrase,
@@ -168,4 +170,19 @@ test('unlocking a user: first unlock creates, later unlocks open, wrong input re
     name: 'TypeError',
     message: /input\.masterKey/,
   });
+});
+
+test("an owner's epoch-1 key is the same on every device, distinct per Space and per user", () => {
+  const masterKey = createMasterKey();
+  const root = deriveSpaceKeyRoot(masterKey, 'ada');
+  const again = deriveSpaceKeyRoot(masterKey.slice(), 'ada');
+  assert.deepEqual(deriveFirstSpaceKey(root, 'space-1'), deriveFirstSpaceKey(again, 'space-1'));
+  assert.notDeepEqual(deriveFirstSpaceKey(root, 'space-1'), deriveFirstSpaceKey(root, 'space-2'));
+  const otherUser = deriveSpaceKeyRoot(masterKey, 'bob');
+  assert.notDeepEqual(
+    deriveFirstSpaceKey(root, 'space-1'),
+    deriveFirstSpaceKey(otherUser, 'space-1'),
+  );
+  assert.notDeepEqual(root, deriveUserKey(masterKey, 'ada'));
+  assert.throws(() => deriveFirstSpaceKey(new Uint8Array(16), 'space-1'), TypeError);
 });

@@ -11,8 +11,10 @@ import {
   openEpochKeys,
   rotateForRemoval,
   shareWithMember,
+  spaceKeyId,
 } from '../../crypto/keyring.ts';
 import type { KeyringMember } from '../../crypto/keyring.ts';
+import { deriveFirstSpaceKey } from '../../crypto/master-key.ts';
 import type { ScryptParams } from '../../crypto/master-key.ts';
 import type { CollectionName } from '../../crypto/registry.ts';
 import { SpaceKeys } from '../../crypto/space-keys.ts';
@@ -78,6 +80,8 @@ export class KitKeys {
   #user: KeyedDoc | undefined;
   #origin: SystemOrigin | undefined;
   #identity: IdentityKeyPair | undefined;
+  /** Derives the epoch-1 keys of Spaces this user owns; held only while unlocked. */
+  #spaceKeyRoot: Uint8Array | undefined;
   #unlocking: Promise<void> | undefined;
   #destroyed = false;
 
@@ -137,6 +141,8 @@ export class KitKeys {
     if (this.locked) return;
     this.#identity?.privateKey.fill(0);
     this.#identity = undefined;
+    this.#spaceKeyRoot?.fill(0);
+    this.#spaceKeyRoot = undefined;
     for (const entry of this.#spaces.values()) {
       for (const key of entry.held.values()) key.fill(0);
       entry.held = new Map();
@@ -262,6 +268,7 @@ export class KitKeys {
       this.#systemOrigin(),
     );
     this.#identity = unlocked.identity;
+    this.#spaceKeyRoot = unlocked.spaceKeyRoot;
     unlocked.masterKey.fill(0);
     this.spaceKeys.unlock();
     this.spaceKeys.setSpaceKeys(userFieldScope(userId), new Map([[1, unlocked.userKey]]), 1);
@@ -285,20 +292,30 @@ export class KitKeys {
   #loadSpace(spaceId: string): void {
     const entry = this.#spaces.get(spaceId);
     const identity = this.#identity;
-    if (!entry || !identity || this.locked) return;
+    const root = this.#spaceKeyRoot;
+    if (!entry || !identity || !root || this.locked) return;
 
     let keyring = readKeyring(entry.doc);
     if (Object.keys(keyring).length === 0 && entry.role() === Role.owner && entry.writable()) {
-      // Limit: two devices of the owner opening a new Space before they synced each create an
-      // epoch 1; epochConflicts() detects it, nothing resolves it yet (see docs/security.md).
+      // The owner's epoch-1 key is derived from their master key, so every device of the owner
+      // that opens the Space before the keyring synced seals the same key: the entries they
+      // write are interchangeable and whatever merges last opens to the same key.
       const me = { id: this.#options.userId, publicKey: identity.publicKey };
-      addKeyringEntries(entry.doc, createKeyring(spaceId, [me]).entries, this.#systemOrigin());
+      const spaceKey = deriveFirstSpaceKey(root, spaceId);
+      const created = createKeyring(spaceId, [me], { spaceKey });
+      spaceKey.fill(0);
+      addKeyringEntries(entry.doc, created.entries, this.#systemOrigin());
       keyring = readKeyring(entry.doc);
     }
     const me = { id: this.#options.userId, privateKey: identity.privateKey };
     const opened = openEpochKeys(spaceId, keyring, me);
     if (opened.currentEpoch === undefined || opened.keys.size === 0) return;
-    const signature = `${opened.currentEpoch}|${[...opened.keys.keys()].sort().join(',')}`;
+    // The current epoch (a newer epoch we hold no key for stops our writes) and the key ids, not
+    // just the epochs: an entry replaced by a merge with another key must reach the codec.
+    const held = [...opened.keys]
+      .sort(([a], [b]) => a - b)
+      .map(([epoch, key]) => `${epoch}:${spaceKeyId(key)}`);
+    const signature = `${opened.currentEpoch}|${held.join(',')}`;
     if (signature === entry.signature) return;
     entry.held = opened.keys;
     entry.signature = signature;
