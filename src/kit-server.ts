@@ -23,7 +23,8 @@ export interface SpaceMembers {
 }
 
 /**
- * Binds `sync` to `kit` and returns the members API. Key sharing is automatic: whenever a Space
+ * Binds `sync` to `kit` and returns the members API. Presence carries the active Space's active
+ * scene. Key sharing is automatic: whenever a Space
  * this device holds keys for synchronises or sees a new peer, missing keyring entries are sealed
  * for members who have published a public key (a joining member shows up as a peer).
  */
@@ -37,11 +38,15 @@ export function connectKitToServer(kit: SpaceKit, sync: ServerSync): SpaceMember
   };
   const watch = (space: Space) => {
     watching?.();
-    const offPeers = sync.presenceOf(space.id)?.subscribe(() => share(space.id));
+    const presence = sync.presenceOf(space.id);
+    presence?.setScene(space.activeSceneId ?? null);
+    const offScene = space.onActiveSceneChanged((sceneId) => presence?.setScene(sceneId));
+    const offPeers = presence?.subscribe(() => share(space.id));
     const offStatus = sync.statusOf(space.id)?.subscribe((status) => {
       if (status.connection === ConnectionState.synced) share(space.id);
     });
     watching = () => {
+      offScene();
       offPeers?.();
       offStatus?.();
     };

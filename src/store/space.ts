@@ -59,6 +59,7 @@ export class Space {
   readonly #options: SpaceOptions;
   readonly #undo: Y.UndoManager;
   readonly #codecListeners = new Set<() => void>();
+  readonly #sceneListeners = new Set<(sceneId: string) => void>();
   readonly #offCodecs: () => void;
   #closed = false;
 
@@ -147,6 +148,13 @@ export class Space {
   setActiveSceneId(sceneId: string): void {
     if (!this.scenes.has(sceneId)) throw new RangeError(`sceneId "${sceneId}" is not a scene here`);
     this.#options.device.setActiveSceneId(this.id, sceneId);
+    for (const listener of [...this.#sceneListeners]) listener(sceneId);
+  }
+
+  /** Calls `listener(sceneId)` after every setActiveSceneId on this handle; returns unsubscribe. */
+  onActiveSceneChanged(listener: (sceneId: string) => void): () => void {
+    this.#sceneListeners.add(listener);
+    return () => this.#sceneListeners.delete(listener);
   }
 
   /** Renames the Space in its meta. The kit's `spaces.rename` also updates the Space list. */
@@ -262,6 +270,7 @@ export class Space {
     this.#closed = true;
     this.#offCodecs();
     this.#codecListeners.clear();
+    this.#sceneListeners.clear();
     for (const collection of [this.tags, this.tagGroups, this.scenes, this.agents, this.missions]) {
       collection.destroy();
     }

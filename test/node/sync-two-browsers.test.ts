@@ -91,6 +91,13 @@ test('two users in two browsers: live rename, presence, a viewer that cannot wri
   await alice.waitForFunction((id) => window.syncPeer.peers(id).includes('bob'), spaceId);
   await bob.waitForFunction((id) => window.syncPeer.peers(id).includes('alice'), spaceId);
 
+  // Presence carries the scene each user is looking at.
+  const sceneId = await alice.evaluate(() => window.syncPeer.showNewScene('Planning'));
+  await bob.waitForFunction(([id, scene]) => window.syncPeer.peerScene(id, 'alice') === scene, [
+    spaceId,
+    sceneId,
+  ] as const);
+
   // The viewer cannot change anything: the kit refuses, and the server drops what a tampered
   // client writes behind the kit's back.
   const refused = await bob.evaluate((id) => window.syncPeer.renameTag(id, 'Hacked'), tagId);

@@ -80,6 +80,20 @@ const syncPeer = {
     });
   },
 
+  /** Creates a scene in the active Space and makes it this device's active scene. */
+  showNewScene(title: string): string {
+    const scene = kit.activeSpace.scenes.create({ title });
+    kit.activeSpace.setActiveSceneId(scene.id);
+    return scene.id;
+  },
+
+  /** The scene another user is looking at, as presence reports it. */
+  peerScene: (spaceId: string, userId: string) =>
+    sync
+      .presenceOf(spaceId)
+      ?.peers()
+      .find((peer) => peer.userId === userId)?.sceneId ?? null,
+
   peers: (spaceId: string) =>
     sync
       .presenceOf(spaceId)
