@@ -3,7 +3,8 @@
 //
 // Stored form, version 1:   enc:v1:<epoch>:<base64url(nonce || ciphertext || tag)>
 // Plaintext:                UTF-8 of JSON.stringify(value)
-// Associated data:          frame('space-kit/field', 'v1', spaceId, collection, recordId, field, epoch)
+// Associated data:          frame('space-kit/field', 'v1', spaceId, collection, recordId, field,
+// epoch)
 // The epoch sits in the clear so a reader can pick the key, and again in the associated data so
 // rewriting it cannot make a value decrypt under another epoch's key.
 

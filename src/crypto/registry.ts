@@ -56,7 +56,9 @@ export type CollectionName = keyof typeof cryptoRegistry;
 
 export const collectionNames = Object.keys(cryptoRegistry) as CollectionName[];
 
-/** The fields of `collection` that are sealed, e.g. `EncryptedField<'tags'>` is `'name' | 'icon'`. */
+/**
+ * The fields of `collection` that are sealed, e.g. `EncryptedField<'tags'>` is `'name' | 'icon'`.
+ */
 export type EncryptedField<C extends CollectionName> = {
   [K in keyof (typeof cryptoRegistry)[C]]: (typeof cryptoRegistry)[C][K] extends 'encrypted'
     ? K

@@ -8,16 +8,25 @@ const help = `space-kit-server: the sync server of space-kit
 
 Usage: space-kit-server [options]
 
-  --port <n>                  port (default ${defaults.port}; 0 picks a free port)   SPACE_KIT_PORT
-  --host <addr>               interface (default ${defaults.host})                 SPACE_KIT_HOST
-  --data <dir>                storage directory (default ${defaults.data})  SPACE_KIT_DATA
-  --dev                       dev login, CORS for any origin, generated secret   SPACE_KIT_DEV=1
-  --cors-origin <origin>      origin allowed by CORS                             SPACE_KIT_CORS_ORIGIN
-  --max-frame-bytes <n>       largest WebSocket frame (default ${defaults.maxFrameBytes})   SPACE_KIT_MAX_FRAME_BYTES
-  --messages-per-second <n>   sustained messages per connection (default ${defaults.messagesPerSecond})   SPACE_KIT_MESSAGES_PER_SECOND
-  --message-burst <n>         burst above that rate (default ${defaults.messageBurst})     SPACE_KIT_MESSAGE_BURST
-  --max-connections-per-user <n>  (default ${defaults.maxConnectionsPerUser})                  SPACE_KIT_MAX_CONNECTIONS_PER_USER
-  --help                      print this help
+  --port <n>                     port (default ${defaults.port}; 0 picks a free one)
+                                 env SPACE_KIT_PORT
+  --host <addr>                  interface (default ${defaults.host})
+                                 env SPACE_KIT_HOST
+  --data <dir>                   storage directory (default ${defaults.data})
+                                 env SPACE_KIT_DATA
+  --dev                          dev login, CORS for any origin, generated secret
+                                 env SPACE_KIT_DEV=1
+  --cors-origin <origin>         origin allowed by CORS
+                                 env SPACE_KIT_CORS_ORIGIN
+  --max-frame-bytes <n>          largest WebSocket frame (default ${defaults.maxFrameBytes})
+                                 env SPACE_KIT_MAX_FRAME_BYTES
+  --messages-per-second <n>      sustained messages per connection (default ${defaults.messagesPerSecond})
+                                 env SPACE_KIT_MESSAGES_PER_SECOND
+  --message-burst <n>            burst above that rate (default ${defaults.messageBurst})
+                                 env SPACE_KIT_MESSAGE_BURST
+  --max-connections-per-user <n> open sockets per user (default ${defaults.maxConnectionsPerUser})
+                                 env SPACE_KIT_MAX_CONNECTIONS_PER_USER
+  --help                         print this help
 
 The JWT secret (HS256) comes only from SPACE_KIT_JWT_SECRET, never from a flag, so it does not
 show up in process lists. Without it the server refuses to start unless --dev is given.

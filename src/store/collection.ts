@@ -134,7 +134,9 @@ export class Collection<C extends RecordCollection> {
     return this.get(id) as ReadRecord<C>;
   }
 
-  /** Soft-deletes a record: it keeps its fields so a concurrent edit cannot resurrect half of it. */
+  /**
+   * Soft-deletes a record: it keeps its fields so a concurrent edit cannot resurrect half of it.
+   */
   remove(id: string): void {
     this.#scope.assertWritable();
     const record = this.#liveRecord(id);

@@ -21,7 +21,9 @@ export interface CreateSpaceInput {
   readonly name: string;
   /** Any type but `personal`: every user has exactly one Personal Space. */
   readonly type: SpaceType;
-  /** Defaults to `{kind: 'empty'}`: a Shared Space starts without tags unless a source is chosen. */
+  /**
+   * Defaults to `{kind: 'empty'}`: a Shared Space starts without tags unless a source is chosen.
+   */
   readonly tagSource?: TagSource;
 }
 

@@ -135,7 +135,8 @@ export function readFields(
     try {
       sealed = fieldClass(collection, field) === FieldClass.encrypted;
     } catch {
-      // A field written by a newer schema: it may be ciphertext we cannot classify, so leave it out.
+      // A field written by a newer schema: it may be ciphertext we cannot classify, so leave it
+      // out.
       continue;
     }
     if (!sealed) {

@@ -7,7 +7,9 @@ export const CURRENT_SCHEMA_VERSION = 1;
 /** One step up: `migrate` turns a document of version `to - 1` into version `to`. */
 export interface Migration {
   readonly to: number;
-  /** Must be idempotent: two peers may migrate the same document and merge. Runs in a transaction. */
+  /**
+   * Must be idempotent: two peers may migrate the same document and merge. Runs in a transaction.
+   */
   migrate(doc: Y.Doc): void;
 }
 

@@ -73,7 +73,9 @@ export function readTagCopy(source: Space): TagCopy {
   return { groups, tags };
 }
 
-/** Creates the copied groups and tags in `target` in one transaction: fresh ids, groups remapped. */
+/**
+ * Creates the copied groups and tags in `target` in one transaction: fresh ids, groups remapped.
+ */
 export function writeTagCopy(copy: TagCopy, target: Space): number {
   target.batch(() => {
     const groupIds = new Map<string, string>();

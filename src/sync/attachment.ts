@@ -11,7 +11,9 @@ export interface DocRef {
 
 /** One attachment's hold on one open document. */
 export interface AttachedDoc {
-  /** Settles when the attachment delivered what it has (local data loaded; never blocks on network). */
+  /**
+   * Settles when the attachment delivered what it has (local data loaded; never blocks on network).
+   */
   readonly whenLoaded: Promise<void>;
   /** Detaches and releases resources; idempotent. */
   destroy(): Promise<void>;

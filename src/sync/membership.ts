@@ -8,7 +8,9 @@ import { UserStore } from '../store/user-store.ts';
 import type * as Y from 'yjs';
 import type { ServerSpace } from './server-api.ts';
 
-/** What the sync layer needs of a kit: its user, its Space list and, ideally, a way to add to it. */
+/**
+ * What the sync layer needs of a kit: its user, its Space list and, ideally, a way to add to it.
+ */
 export interface SyncedKit {
   readonly user: { readonly id: string; readonly name: string };
   readonly spaces: {

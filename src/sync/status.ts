@@ -17,7 +17,9 @@ import type * as Y from 'yjs';
  * `revoked` is left only by an explicit `reconnect()` (the host provides new credentials).
  */
 export const ConnectionState = {
-  /** Not connected and not trying right now (no network, waiting for the next attempt, no server). */
+  /**
+   * Not connected and not trying right now (no network, waiting for the next attempt, no server).
+   */
   offline: 'offline',
   /** Fetching a ticket or opening the WebSocket. */
   connecting: 'connecting',

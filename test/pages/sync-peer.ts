@@ -17,7 +17,9 @@ let kit: Kit;
 let sync: ServerSync;
 
 const syncPeer = {
-  /** A kit for `user` syncing with `server`, unlocked with a fresh master key (encrypted fields). */
+  /**
+   * A kit for `user` syncing with `server`, unlocked with a fresh master key (encrypted fields).
+   */
   async start(server: string, user: { id: string; name: string }): Promise<void> {
     kit = await createSpaceKit({
       user,

@@ -18,9 +18,15 @@ import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** @typedef {{ child: import('node:child_process').ChildProcess, url: string, port: number, dataDir: string, secret: string, exited: Promise<void> }} RunningServer */
+/**
+ * @typedef {{ child: import('node:child_process').ChildProcess, url: string, port: number, dataDir:
+ * string, secret: string, exited: Promise<void> }} RunningServer
+ */
 
-/** @param {{ dataDir: string, secret: string, port: number }} settings @returns {Promise<RunningServer>} */
+/**
+ * @param {{ dataDir: string, secret: string, port: number }} settings @returns
+ * {Promise<RunningServer>}
+ */
 function launch({ dataDir, secret, port }) {
   const child = spawn(
     process.execPath,
