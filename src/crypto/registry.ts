@@ -48,6 +48,12 @@ export const cryptoRegistry = {
   presets: { ...systemFields, name: E, isDefault: P, tags: E },
   /** The user doc's list of Spaces, so the switcher can name a Space without opening it. */
   spaceList: { ...systemFields, name: E, type: P, role: P },
+  /**
+   * The user doc's settings (one record). Plaintext on purpose: a language and a colour scheme
+   * are choices from a fixed list, not something a person typed, and the kit needs them before
+   * unlock (to show the lock screen in the user's language and theme).
+   */
+  settings: { ...systemFields, locale: P, theme: P },
   /** The log of the context document's updates: every entry is sealed. */
   kontext: { ...systemFields, update: E },
 } as const satisfies Record<string, Record<string, FieldClass>>;

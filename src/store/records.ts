@@ -1,6 +1,7 @@
 // The shape of every record the store keeps. Field names here and in src/crypto/registry.ts must
 // match exactly; test/node/registry.test.ts fails (typecheck and run time) when they drift.
 import type { Actor } from '../model/actor.ts';
+import type { Locale } from '../model/defaults.ts';
 import type { Role, SpaceType } from '../model/space.ts';
 import type { Readable } from '../crypto/field-codec.ts';
 import type { CollectionName, EncryptedField } from '../crypto/registry.ts';
@@ -73,6 +74,16 @@ export interface SpaceListFields {
   role: Role;
 }
 
+/** The colour scheme the user chose; `system` follows the device. */
+export const Theme = { light: 'light', dark: 'dark', system: 'system' } as const;
+export type Theme = (typeof Theme)[keyof typeof Theme];
+
+/** The user's settings (one record in the user doc, synced to every device of the user). */
+export interface SettingsFields {
+  locale: Locale;
+  theme: Theme;
+}
+
 export interface KontextLogFields {
   /** One Y.Text update of the context document, base64url-encoded before sealing. */
   update: string;
@@ -88,6 +99,7 @@ export interface CollectionFields {
   meta: MetaFields;
   presets: PresetFields;
   spaceList: SpaceListFields;
+  settings: SettingsFields;
   kontext: KontextLogFields;
 }
 

@@ -17,6 +17,7 @@ import type { LegacyImportResult } from './legacy.ts';
 import { OpenSpaces } from './open-spaces.ts';
 import type { DocOpener, OpenedDoc } from './open-spaces.ts';
 import type { LocalOrigin, SystemOrigin } from './scope.ts';
+import { KitSettings } from './settings.ts';
 import { Space } from './space.ts';
 import { readTagCopy, writeTagCopy } from './tag-copy.ts';
 import { userActor, UserStore } from './user-store.ts';
@@ -50,6 +51,8 @@ export class SpaceKit {
   readonly spaces: KitSpaces;
   /** The user's tag presets. */
   readonly presets: KitPresets;
+  /** The user's settings (locale, theme), shared by all of the user's devices. */
+  readonly settings: KitSettings;
   /**
    * Low-level access for tests and the sync layer. Not for elements: they go through the
    * Space handles, never through Yjs types.
@@ -125,6 +128,7 @@ export class SpaceKit {
     );
     this.spaces = new KitSpaces(this.#userStore, (id) => this.openSpace(id), options.locale);
     this.presets = new KitPresets(this.#userStore, (id) => this.openSpace(id));
+    this.settings = new KitSettings(this.#userStore.scope);
     this.internals = {
       spaceDoc: (id) => this.#open.doc(id),
       openSpaceIds: () => this.#open.ids(),
@@ -338,6 +342,7 @@ export class SpaceKit {
     this.#activeListeners.clear();
     this.#active = undefined;
     this.spaces.destroy();
+    this.settings.destroy();
     await this.#open.closeAll();
     this.#userStore.destroy();
     await this.#userDoc.close();

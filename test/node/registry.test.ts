@@ -24,6 +24,7 @@ const exact: { [C in keyof CollectionFields]: Equal<RegistryKeys<C>, Expected<C>
   meta: true,
   presets: true,
   spaceList: true,
+  settings: true,
   kontext: true,
 };
 
@@ -38,6 +39,7 @@ const samples: { [C in keyof CollectionFields]: Required<CollectionFields[C]> } 
   meta: { name: 'n', type: 'team', schemaVersion: 1, legacyImportedAt: 0 },
   presets: { name: 'n', isDefault: false, tags: [] },
   spaceList: { name: 'n', type: 'team', role: 'owner' },
+  settings: { locale: 'en', theme: 'system' },
   kontext: { update: 'u' },
 };
 
@@ -62,6 +64,8 @@ test('the sensitive fields of DESIGN.md §2 are encrypted, system fields are pla
   assert.deepEqual(encryptedFields('presets'), ['name', 'tags']);
   assert.deepEqual(encryptedFields('spaceList'), ['name']);
   assert.deepEqual(encryptedFields('kontext'), ['update']);
+  // Settings are read before unlock (lock screen language and theme): none is sealed.
+  assert.deepEqual(encryptedFields('settings'), []);
   for (const collection of collectionNames) {
     for (const field of Object.keys(systemFields)) {
       assert.equal(fieldClass(collection, field), 'plaintext');
