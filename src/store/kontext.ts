@@ -7,6 +7,7 @@ import { isLocked } from '../crypto/field-codec.ts';
 import type { Actor } from '../model/actor.ts';
 import { newId } from './ids.ts';
 import type { DocScope } from './scope.ts';
+import type { UndoHistory } from './undo-history.ts';
 
 const COLLECTION = 'kontext';
 /** Past this many log entries, the member who edits compacts the log into one snapshot. */
@@ -44,11 +45,18 @@ export class Kontext {
   readonly #fromLocal = { kind: 'space-kit-kontext-local' };
   readonly #onLog = () => this.#applyLog();
   readonly #offCodec: () => void;
+  readonly #history: UndoHistory | undefined;
+  /** Tracks only the local user's edits of the text (#fromLocal), never the log's. */
+  #undo!: Y.UndoManager;
+  #untrack: (() => void) | undefined;
 
-  constructor(scope: DocScope) {
+  /** `history`: the Space's undo history, which then covers the local user's text edits. */
+  constructor(scope: DocScope, history?: UndoHistory) {
     this.#scope = scope;
+    this.#history = history;
     this.#log = scope.doc.getArray<KontextEntry>('kontextLog');
     this.#text.observe(this.#onText);
+    this.#trackUndo();
     this.#applyLog();
     // Limit: every log change rescans the log; compaction keeps it short.
     this.#log.observe(this.#onLog);
@@ -116,6 +124,8 @@ export class Kontext {
   }
 
   destroy(): void {
+    this.#untrack?.();
+    this.#undo.destroy();
     this.#log.unobserve(this.#onLog);
     this.#offCodec();
     this.#observers.clear();
@@ -124,7 +134,8 @@ export class Kontext {
 
   readonly #onText = (event: Y.YTextEvent) => {
     const delta = event.delta as KontextChange['delta'];
-    this.#notify({ delta, local: event.transaction.origin === this.#fromLocal });
+    const { origin } = event.transaction;
+    this.#notify({ delta, local: origin === this.#fromLocal || origin === this.#undo });
   };
 
   #notify(change: KontextChange): void {
@@ -138,6 +149,8 @@ export class Kontext {
   #rebuild(): void {
     const before = this.#text.toString();
     this.#text.unobserve(this.#onText);
+    this.#untrack?.();
+    this.#undo.destroy();
     this.#textDoc.destroy();
     this.#textDoc = new Y.Doc();
     this.#text = this.#textDoc.getText('kontext');
@@ -145,6 +158,9 @@ export class Kontext {
     this.#pending.clear();
     this.#applyLog();
     this.#text.observe(this.#onText);
+    // Limit: the text doc is rebuilt on lock, unlock and key changes, and its undo steps go with
+    // it; undo then reaches only the record collections' earlier steps.
+    this.#trackUndo();
     const after = this.#text.toString();
     if (after === before) return;
     const delta: { insert?: string; delete?: number }[] = [];
@@ -153,19 +169,39 @@ export class Kontext {
     this.#notify({ delta, local: false });
   }
 
+  #trackUndo(): void {
+    // Every edit is its own step, like the record collections' (captureTimeout 0).
+    this.#undo = new Y.UndoManager(this.#text, {
+      trackedOrigins: new Set([this.#fromLocal]),
+      captureTimeout: 0,
+    });
+    this.#untrack = this.#history?.track(this.#undo, {
+      // Undo and redo run in the UndoManager's own transaction (its origin), so they are logged
+      // like any local edit but not recorded as a new step.
+      undo: () => this.#commit(() => this.#undo.undo()),
+      redo: () => this.#commit(() => this.#undo.redo()),
+    });
+  }
+
   #edit(change: () => void): void {
+    this.#commit(() => this.#textDoc.transact(change, this.#fromLocal));
+  }
+
+  /** Runs `change` on the text doc, then seals its update and appends it to the log. */
+  #commit(change: () => void): void {
     this.#scope.assertWritable();
     // Probe the codec first so a locked kit fails before the text changes.
     this.#scope.codec().seal(this.#context('probe'), '');
-    let update: Uint8Array | undefined;
-    const capture = (u: Uint8Array) => (update = u);
+    const updates: Uint8Array[] = [];
+    const capture = (u: Uint8Array) => updates.push(u);
     this.#textDoc.on('update', capture);
     try {
-      this.#textDoc.transact(change, this.#fromLocal);
+      change();
     } finally {
       this.#textDoc.off('update', capture);
     }
-    if (!update) return;
+    if (updates.length === 0) return;
+    const update = Y.mergeUpdates(updates);
 
     // Limit: if sealing fails after the probe passed, the edit stays local to this kit instance.
     const entry = this.#sealEntry(update);

@@ -18,6 +18,7 @@ import type { Actor } from '../model/actor.ts';
 import type { RecordCollection } from './records.ts';
 import { CURRENT_SCHEMA_VERSION, migrate, schemaVersionOf } from './schema.ts';
 import type { DocScope, LocalOrigin, SystemOrigin } from './scope.ts';
+import { UndoHistory } from './undo-history.ts';
 
 export interface SpaceOptions {
   readonly id: string;
@@ -58,6 +59,7 @@ export class Space {
   readonly #scope: DocScope;
   readonly #options: SpaceOptions;
   readonly #undo: Y.UndoManager;
+  readonly #history = new UndoHistory();
   readonly #codecListeners = new Set<() => void>();
   readonly #sceneListeners = new Set<(sceneId: string) => void>();
   readonly #offCodecs: () => void;
@@ -90,13 +92,18 @@ export class Space {
     this.scenes = new Collection(this.#scope, 'scenes');
     this.agents = new Collection(this.#scope, 'agents');
     this.missions = new Collection(this.#scope, 'missions');
-    this.kontext = new Kontext(this.#scope);
+    this.kontext = new Kontext(this.#scope, this.#history);
     // Only the local user's writes through this kit: remote edits, storage loads and the kit's
-    // own bootstrap are never undone. Every write is its own step.
+    // own bootstrap are never undone. Every write is its own step. The context text has an
+    // UndoManager of its own (its own doc); the history interleaves both in time order.
     this.#undo = new Y.UndoManager(
       recordCollections.map((name) => this.#doc.getMap(name)),
       { trackedOrigins: new Set([options.origin]), captureTimeout: 0 },
     );
+    this.#history.track(this.#undo, {
+      undo: () => this.#undo.undo(),
+      redo: () => this.#undo.redo(),
+    });
   }
 
   /** The Space's name from its meta (sealed: may read as a LockedValue). */
@@ -180,23 +187,27 @@ export class Space {
     this.#doc.transact(writes, this.#options.origin);
   }
 
-  /** Undoes the local user's last write in this Space (never someone else's). */
+  /**
+   * Undoes the local user's last write in this Space (never someone else's): a record change or
+   * an edit of the context text, whichever came last.
+   */
   undo(): void {
     this.#assertWritable();
-    this.#undo.undo();
+    this.#history.undo();
   }
 
+  /** Redoes the last undone write. A new write after an undo clears what could be redone. */
   redo(): void {
     this.#assertWritable();
-    this.#undo.redo();
+    this.#history.redo();
   }
 
   canUndo(): boolean {
-    return this.#undo.canUndo();
+    return this.#history.canUndo();
   }
 
   canRedo(): boolean {
-    return this.#undo.canRedo();
+    return this.#history.canRedo();
   }
 
   /** Called when keys changed and sealed fields may read differently; returns unsubscribe. */
@@ -275,6 +286,7 @@ export class Space {
       collection.destroy();
     }
     this.kontext.destroy();
+    this.#history.destroy();
     this.#undo.destroy();
   }
 
