@@ -84,6 +84,9 @@ export class Gateway {
     await Promise.allSettled([...this.#loading.values()]);
     await Promise.all([...this.rooms.values()].map((room) => room.flush()));
     for (const connection of this.connections) connection.close(goingAway, 'server shutting down');
+    // Edits applied while the first flush ran are stored now: with every connection closed
+    // nothing new arrives, so this one leaves nothing pending for any storage backend.
+    await Promise.all([...this.rooms.values()].map((room) => room.flush()));
     for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();
     for (const client of this.#wss.clients) client.terminate();
