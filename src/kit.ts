@@ -10,6 +10,7 @@ import type { MemberDirectory, PublishPublicKey } from './store/keys/members.ts'
 import { defaultDeviceStorage } from './store/device.ts';
 import type { DeviceStorage } from './store/device.ts';
 import type { DocOpener } from './store/open-spaces.ts';
+import { DEFAULT_FIRST_SYNC_TIMEOUT_MS } from './store/first-sync.ts';
 import { SpaceKit } from './store/space-kit.ts';
 import type { AttachedDoc, DocAttachment } from './sync/attachment.ts';
 import { IndexeddbAttachment } from './sync/persistence.ts';
@@ -59,6 +60,11 @@ export interface SpaceKitOptions {
   readonly deviceStorage?: DeviceStorage;
   /** How many Spaces besides the active one stay open (default 3). */
   readonly recentSpaces?: number;
+  /**
+   * With a server: how long a device waits for the server's copy of a document it has no local
+   * data for before bootstrapping it anyway (default 3000 ms; offline never waits).
+   */
+  readonly firstSyncTimeoutMs?: number;
 }
 
 /**
@@ -90,6 +96,10 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<Kit> {
   if (!Number.isInteger(recentSpaces) || recentSpaces < 0) {
     throw new RangeError('options.recentSpaces must be a non-negative integer');
   }
+  const firstSyncTimeoutMs = options.firstSyncTimeoutMs ?? DEFAULT_FIRST_SYNC_TIMEOUT_MS;
+  if (!Number.isFinite(firstSyncTimeoutMs) || firstSyncTimeoutMs < 0) {
+    throw new RangeError('options.firstSyncTimeoutMs must be a non-negative number');
+  }
 
   const attachments: DocAttachment[] = [];
   if (options.persistence !== false) {
@@ -118,6 +128,7 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<Kit> {
     codecs: options.codecs ?? (keys as KitKeys).codecs,
     deviceStorage,
     recentSpaces,
+    firstSyncTimeoutMs,
     keys,
   });
   const members = sync ? connectKitToServer(kit, sync) : undefined;
@@ -152,9 +163,16 @@ function attachmentOpener(attachments: readonly DocAttachment[]): DocOpener {
     const doc = new Y.Doc();
     const attached: AttachedDoc[] = attachments.map((attachment) => attachment.attach(doc, ref));
     let closing: Promise<void> | undefined;
+    const remote = attached.filter((a) => typeof a.whenRemoteSynced === 'function');
     return {
       doc,
       whenLoaded: Promise.all(attached.map((a) => a.whenLoaded)).then(() => undefined),
+      ...(remote.length > 0
+        ? {
+            whenRemoteSynced: () =>
+              Promise.all(remote.map((a) => a.whenRemoteSynced?.())).then(() => undefined),
+          }
+        : {}),
       compact: () =>
         Promise.all(
           attached.map((a) => (a as Partial<PersistedDoc>).compact?.() ?? Promise.resolve()),

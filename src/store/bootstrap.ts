@@ -1,6 +1,8 @@
 // What every Space gets on first activation: its meta, the default agent and the default scene.
 // The singletons use deterministic ids, so two peers that bootstrap offline merge into one each
 // (Y.Map keeps one value per key). Existing records are never touched, so a rename survives.
+// Two *new* records under one id are concurrent and only one is kept, which is why a device
+// waits for its server's copy before bootstrapping a Space it never had (first-sync.ts).
 import type * as Y from 'yjs';
 import {
   DEFAULT_AGENT_ID,

@@ -27,13 +27,16 @@ export interface CreateSpaceInput {
   readonly tagSource?: TagSource;
 }
 
+/** Opens (and bootstraps) a listed Space; `created` for one this device just made. */
+type OpenSpace = (id: string, options?: { created?: boolean }) => Promise<Space>;
+
 export class KitSpaces {
   readonly #user: UserStore;
-  readonly #openSpace: (id: string) => Promise<Space>;
+  readonly #openSpace: OpenSpace;
   readonly #locale: Locale;
   readonly #unsubscribers = new Set<() => void>();
 
-  constructor(user: UserStore, openSpace: (id: string) => Promise<Space>, locale: Locale) {
+  constructor(user: UserStore, openSpace: OpenSpace, locale: Locale) {
     this.#user = user;
     this.#openSpace = openSpace;
     this.#locale = locale;
@@ -65,7 +68,8 @@ export class KitSpaces {
 
     const id = newId();
     this.#user.putSpace(id, { name: input.name, type: input.type, role: Role.owner });
-    const space = await this.#openSpace(id);
+    // Made here with a fresh id: no other device has data for it, so no need to wait for one.
+    const space = await this.#openSpace(id, { created: true });
     space.bootstrap({ type: input.type, name: input.name, locale: this.#locale });
     if (seed) seed(space);
     return this.#user.getSpace(id) as SpaceSummary;

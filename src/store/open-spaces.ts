@@ -2,6 +2,7 @@
 // a Space beyond that closes the least recently used one, its handle and its attachments.
 import type * as Y from 'yjs';
 import type { CodecScope } from './codecs.ts';
+import { awaitFirstSync, DEFAULT_FIRST_SYNC_TIMEOUT_MS } from './first-sync.ts';
 import type { Space } from './space.ts';
 
 /** A document opened by the kit's composition root (with persistence and sync attached). */
@@ -9,6 +10,8 @@ export interface OpenedDoc {
   readonly doc: Y.Doc;
   /** Settles when local data is loaded (never waits for the network). */
   readonly whenLoaded: Promise<void>;
+  /** With a remote source: settles once the document first caught up with it. */
+  whenRemoteSynced?(): Promise<void>;
   /** Settles when every write made so far is stored on this device (when persisted). */
   whenSaved?(): Promise<void>;
   /** Replaces the stored history by one update of the current state (when persisted). */
@@ -37,10 +40,16 @@ export class OpenSpaces {
     private readonly makeSpace: (id: string, doc: Y.Doc) => Space,
     /** How many Spaces besides the active one stay open. */
     private readonly recent: number,
+    /** The bound on waiting for a remote source before a Space with no local data is set up. */
+    private readonly firstSyncTimeoutMs: number = DEFAULT_FIRST_SYNC_TIMEOUT_MS,
   ) {}
 
-  /** The open Space (loaded), marking it recently used; opens it when needed. */
-  open(spaceId: string): Promise<Space> {
+  /**
+   * The open Space (loaded), marking it recently used; opens it when needed. A Space this device
+   * has no data for waits for its remote source first (bounded), unless `created` says it was
+   * just made here, so nobody else can have data for it.
+   */
+  open(spaceId: string, options: { created?: boolean } = {}): Promise<Space> {
     const existing = this.#entries.get(spaceId);
     if (existing) {
       this.#entries.delete(spaceId);
@@ -51,7 +60,8 @@ export class OpenSpaces {
     const opened = this.opener({ kind: 'space', id: spaceId });
     const entry: Entry = { opened, closed: false, ready: undefined as unknown as Promise<Space> };
     (entry as { ready: Promise<Space> }).ready = opened.whenLoaded.then(
-      () => {
+      async () => {
+        if (!options.created) await awaitFirstSync(opened, this.firstSyncTimeoutMs);
         if (entry.closed) throw new Error(`Space "${spaceId}" was closed while it was loading`);
         entry.space = this.makeSpace(spaceId, opened.doc);
         return entry.space;

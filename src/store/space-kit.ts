@@ -8,6 +8,7 @@ import type { Locale } from '../model/defaults.ts';
 import { personalSpaceId } from '../model/space.ts';
 import type { CodecSource } from './codecs.ts';
 import { DeviceConventions } from './device.ts';
+import { awaitFirstSync, DEFAULT_FIRST_SYNC_TIMEOUT_MS } from './first-sync.ts';
 import type { DeviceStorage } from './device.ts';
 import { NoPersonalSpaceError, UnknownSpaceError } from './errors.ts';
 import { KitPresets } from './kit-presets.ts';
@@ -36,6 +37,11 @@ export interface SpaceKitCoreOptions {
   readonly recentSpaces?: number;
   /** The key manager behind `codecs`; without it the kit cannot unlock (a host codec). */
   readonly keys?: KitKeys;
+  /**
+   * How long a document this device has no data for waits for its remote source before the kit
+   * sets it up anyway (default 3000 ms). See first-sync.ts.
+   */
+  readonly firstSyncTimeoutMs?: number;
 }
 
 /** What `getKontextDocForActiveSpace()` returns: the active Space's context, for a planner. */
@@ -125,8 +131,13 @@ export class SpaceKit {
         return space;
       },
       options.recentSpaces ?? 3,
+      options.firstSyncTimeoutMs,
     );
-    this.spaces = new KitSpaces(this.#userStore, (id) => this.openSpace(id), options.locale);
+    this.spaces = new KitSpaces(
+      this.#userStore,
+      (id, open) => this.#openAndBootstrap(id, open),
+      options.locale,
+    );
     this.presets = new KitPresets(this.#userStore, (id) => this.openSpace(id));
     this.settings = new KitSettings(this.#userStore.scope);
     this.internals = {
@@ -156,6 +167,8 @@ export class SpaceKit {
     const userDoc = options.opener({ kind: 'user', id: options.user.id });
     try {
       await userDoc.whenLoaded;
+      // A new device: take the Space list and keys other devices wrote before adding our own.
+      await awaitFirstSync(userDoc, options.firstSyncTimeoutMs ?? DEFAULT_FIRST_SYNC_TIMEOUT_MS);
     } catch (error) {
       await userDoc.close();
       throw error;
@@ -220,11 +233,15 @@ export class SpaceKit {
    * A handle on any of the user's Spaces without switching (opens it into the recent set).
    * Bootstraps it like an activation would.
    */
-  async openSpace(spaceId: string): Promise<Space> {
+  openSpace(spaceId: string): Promise<Space> {
+    return this.#openAndBootstrap(spaceId);
+  }
+
+  async #openAndBootstrap(spaceId: string, open: { created?: boolean } = {}): Promise<Space> {
     this.#assertAlive();
     const summary = this.#userStore.getSpace(spaceId);
     if (!summary) throw new UnknownSpaceError(spaceId);
-    const space = await this.#open.open(spaceId);
+    const space = await this.#open.open(spaceId, open);
     this.#assertAlive();
     const name = isLocked(summary.name) ? undefined : summary.name;
     space.bootstrap({ type: summary.type, name, locale: this.locale });

@@ -15,6 +15,11 @@ export interface AttachedDoc {
    * Settles when the attachment delivered what it has (local data loaded; never blocks on network).
    */
   readonly whenLoaded: Promise<void>;
+  /**
+   * For a remote source: settles once the document caught up with it for the first time. The
+   * store waits for it (bounded) before bootstrapping a document it has no local data for.
+   */
+  whenRemoteSynced?(): Promise<void>;
   /** Detaches and releases resources; idempotent. */
   destroy(): Promise<void>;
 }

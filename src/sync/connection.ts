@@ -164,6 +164,14 @@ class DocConnection implements ServerConnection {
     return this.#provider.awareness;
   }
 
+  /**
+   * Settles when the status reaches `synced`; at once while the browser is offline (nothing to
+   * wait for). Rejects like `status.whenSynced()` (revoked, detached, closed).
+   */
+  whenRemoteSynced(): Promise<void> {
+    return this.#isOnline() ? this.status.whenSynced() : Promise.resolve();
+  }
+
   reconnect(): void {
     if (this.#destroyed) return;
     this.#failedAttempts = 0;
