@@ -130,6 +130,7 @@ export async function createSpaceKit(options: SpaceKitOptions): Promise<Kit> {
     recentSpaces,
     firstSyncTimeoutMs,
     keys,
+    syncsRemotely: sync !== undefined,
   });
   const members = sync ? connectKitToServer(kit, sync) : undefined;
   const connected: Kit = Object.assign(kit, { sync, members });

@@ -1,5 +1,5 @@
 // The crypto registry: for every collection the store writes, which fields are ciphertext at rest
-// and which stay plaintext (DESIGN.md §2). The store asks it on every write, so a field nobody
+// and which stay plaintext (docs/security.md lists them). The store asks it on every write, so a field nobody
 // classified cannot slip into a document unencrypted (the drift check).
 
 /** How a field is stored. */

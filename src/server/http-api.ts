@@ -1,4 +1,4 @@
-// The JSON HTTP endpoints (DESIGN.md §4). Every handler runs inside one try/catch: a storage
+// The JSON HTTP endpoints (docs/server.md). Every handler runs inside one try/catch: a storage
 // failure answers 503, and nothing a client sends can throw out of the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidId, type Role } from '../model/space.ts';

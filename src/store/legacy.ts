@@ -1,4 +1,4 @@
-// The import of the old user-level export (DESIGN.md §6) into the Personal Space. Ids derive from
+// The import of the old user-level export (docs/store.md) into the Personal Space. Ids derive from
 // the legacy ids, so a second run finds every record and writes nothing.
 import type { Actor } from '../model/actor.ts';
 import { DEFAULT_AGENT_ID } from '../model/defaults.ts';

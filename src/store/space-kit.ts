@@ -10,6 +10,7 @@ import type { CodecSource } from './codecs.ts';
 import { DeviceConventions } from './device.ts';
 import { awaitFirstSync, DEFAULT_FIRST_SYNC_TIMEOUT_MS } from './first-sync.ts';
 import type { DeviceStorage } from './device.ts';
+import { LockedError, LockReason } from '../crypto/field-codec.ts';
 import { NoPersonalSpaceError, UnknownSpaceError } from './errors.ts';
 import { KitPresets } from './kit-presets.ts';
 import { KitSpaces } from './kit-spaces.ts';
@@ -42,6 +43,11 @@ export interface SpaceKitCoreOptions {
    * sets it up anyway (default 3000 ms). See first-sync.ts.
    */
   readonly firstSyncTimeoutMs?: number;
+  /**
+   * True when documents leave this device (a sync server). Then nothing a person typed may be
+   * written unsealed, not even by the kit's own import while locked.
+   */
+  readonly syncsRemotely?: boolean;
 }
 
 /** What `getKontextDocForActiveSpace()` returns: the active Space's context, for a planner. */
@@ -84,6 +90,7 @@ export class SpaceKit {
   readonly #systemOrigin: SystemOrigin;
   readonly #activeListeners = new Set<(space: Space) => void>();
   readonly #keys: KitKeys | undefined;
+  readonly #syncsRemotely: boolean;
   #active: Space | undefined;
   #switchTicket = 0;
   readonly #destroyHooks: (() => void)[] = [];
@@ -97,6 +104,7 @@ export class SpaceKit {
     this.#systemOrigin = Object.freeze({ kind: 'space-kit-system', actor });
     this.#userDoc = userDoc;
     this.#keys = options.keys;
+    this.#syncsRemotely = options.syncsRemotely ?? false;
     this.#userStore = new UserStore({
       doc: userDoc.doc,
       userId: options.user.id,
@@ -263,12 +271,21 @@ export class SpaceKit {
   }
 
   /**
-   * Moves the old user-level export into the Personal Space (DESIGN.md §6). Idempotent: a second
-   * run writes nothing. Rejects when the user has no Personal Space.
+   * Moves the old user-level export into the Personal Space (docs/store.md, "Legacy import"). Idempotent: a second
+   * run writes nothing. Rejects when the user has no Personal Space, and with LockedError when
+   * the kit is locked and syncs with a server (imported values must be sealed before they leave).
    */
   async importLegacy(data: unknown): Promise<LegacyImportResult> {
     this.#assertAlive();
     checkLegacyExport(data);
+    if (this.locked && this.#syncsRemotely) {
+      // Locally the at-rest sweep would seal the plaintext after unlock; a synced document
+      // would already have carried it to the server.
+      throw new LockedError(
+        'Unlock before importing: this kit syncs with a server, and a locked import would reach it unencrypted',
+        LockReason.locked,
+      );
+    }
     const personal = personalSpaceId(this.user.id);
     if (!this.#userStore.getSpace(personal)) {
       throw new NoPersonalSpaceError(personal);

@@ -55,6 +55,7 @@ async function devToken(server: StartedServer, userId: string, name: string): Pr
 export async function startServerKit(
   server: StartedServer,
   user: { id: string; name: string },
+  masterKey: Uint8Array = crypto.getRandomValues(new Uint8Array(32)),
 ): Promise<Kit> {
   const token = await devToken(server, user.id, user.name);
   const storagePrefix = `kit-server-${crypto.randomUUID()}`;
@@ -64,7 +65,7 @@ export async function startServerKit(
     server: server.url,
     getToken: () => Promise.resolve(token),
     storagePrefix,
-    masterKey: crypto.getRandomValues(new Uint8Array(32)),
+    masterKey: masterKey.slice(),
   });
   kits.push(kit);
   return kit;

@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { LeakMarkers } from '../support/leak-markers.ts';
 import * as Y from 'yjs';
-import { isLocked } from '../../src/crypto/field-codec.ts';
+import { isLocked, LockedError } from '../../src/crypto/field-codec.ts';
 import type { Kit } from '../../src/kit.ts';
 import { ConnectionState } from '../../src/sync/status.ts';
 import {
@@ -111,5 +111,26 @@ describe('kit with a real server', () => {
     expect(isLocked(bob.activeSpace.tags.get(after.id)?.name)).to.equal(true);
     // Limit (documented): a removed member keeps what they could read before the removal.
     expect(bob.activeSpace.tags.get(before.id)?.name).to.equal('Before removal');
+  });
+
+  it('refuses a legacy import while locked, so imported plaintext never reaches the server', async () => {
+    const server = await startServer();
+    const masterKey = crypto.getRandomValues(new Uint8Array(32));
+    const ada = await startServerKit(server, { id: 'ada', name: 'Ada' }, masterKey);
+    const secret = leak.marker('legacyname');
+    const data = { tags: [{ id: 'old-1', userId: 'ada', name: secret, color: '#000000' }] };
+
+    ada.lock();
+    let refused: unknown;
+    await ada.importLegacy(data).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(LockedError);
+    expect(ada.activeSpace.tags.list().map((tag) => tag.color)).not.to.include('#000000');
+
+    await ada.unlock({ masterKey: masterKey.slice() });
+    await ada.importLegacy(data);
+    const personal = ada.activeSpace.id;
+    await ada.sync!.statusOf(personal)!.whenSavedOnServer();
+    expect(ada.activeSpace.tags.list().map((tag) => tag.name)).to.include(secret);
+    expect((await scanServer(server, [secret])).found).to.deep.equal([]);
   });
 });

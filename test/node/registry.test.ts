@@ -54,7 +54,7 @@ test('every collection of the registry has a record type and every field is clas
   }
 });
 
-test('the sensitive fields of DESIGN.md §2 are encrypted, system fields are plaintext', () => {
+test('the sensitive fields (docs/security.md) are encrypted, system fields are plaintext', () => {
   assert.deepEqual(encryptedFields('tags'), ['name', 'icon']);
   assert.deepEqual(encryptedFields('tagGroups'), ['name']);
   assert.deepEqual(encryptedFields('scenes'), ['title']);

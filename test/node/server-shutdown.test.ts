@@ -1,4 +1,4 @@
-// Graceful shutdown (DESIGN.md §4): SIGTERM stores the updates the server has received but not
+// Graceful shutdown: SIGTERM stores the updates the server has received but not
 // yet written, and exits 0. The room unloading after its last client left is shown in
 // server-members.test.ts ('room unloads', then a fresh client reads the stored state).
 import assert from 'node:assert/strict';
