@@ -2,7 +2,7 @@
 // creates, bootstraps and seeds a Space in one step.
 import { isLocked, LockedError } from '../crypto/field-codec.ts';
 import type { Locale } from '../model/defaults.ts';
-import { isSpaceType, Role, SpaceType } from '../model/space.ts';
+import { assertValidId, isRole, isSpaceType, Role, SpaceType } from '../model/space.ts';
 import { RecordNotFoundError, UnknownSpaceError } from './errors.ts';
 import { newId } from './ids.ts';
 import { PresetStore } from './presets.ts';
@@ -49,6 +49,26 @@ export class KitSpaces {
 
   get(spaceId: string): SpaceSummary | undefined {
     return this.#user.getSpace(spaceId);
+  }
+
+  /**
+   * Adds or updates list entries from the server's membership (a Space shared with us, a changed
+   * role), as the kit's own write: not a local intent, not undoable. Entries the server does not
+   * list are kept (they may be Spaces created offline, not registered yet).
+   */
+  applyMembership(
+    spaces: readonly { readonly id: string; readonly type: SpaceType; readonly role: Role }[],
+  ): void {
+    for (const space of spaces) {
+      assertValidId(space?.id, 'spaces[].id');
+      if (!isSpaceType(space.type)) throw new TypeError(`spaces[].type is not a Space type`);
+      if (!isRole(space.role)) throw new TypeError(`spaces[].role is not a role`);
+    }
+    for (const { id, type, role } of spaces) {
+      const entry = this.get(id);
+      if (entry && entry.role === role && entry.type === type) continue;
+      this.#user.putSpace(id, { type, role }, this.#user.scope.systemOrigin);
+    }
   }
 
   /**

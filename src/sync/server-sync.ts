@@ -6,8 +6,7 @@ import type { Role } from '../model/space.ts';
 import type { DocRef } from './attachment.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { ServerAttachment } from './connection.ts';
-import { membershipWriter } from './membership.ts';
-import type { MembershipWriter, SyncedKit } from './membership.ts';
+import type { SyncedKit } from './membership.ts';
 import type { Presence, PresenceUser } from './presence.ts';
 import { ServerApi } from './server-api.ts';
 import type { ServerMember, ServerSpace } from './server-api.ts';
@@ -36,7 +35,6 @@ export class ServerSync {
   readonly #user: PresenceUser;
   readonly #registered = new Map<string, Promise<ServerSpace>>();
   #kit: SyncedKit | undefined;
-  #writer: MembershipWriter | undefined;
   #unbind: (() => void) | undefined;
   #destroyed = false;
 
@@ -102,7 +100,6 @@ export class ServerSync {
     if (this.#destroyed) throw new Error('This ServerSync was destroyed');
     if (this.#kit) throw new Error('ServerSync is already bound to a kit');
     this.#kit = kit;
-    this.#writer = membershipWriter(kit);
 
     const offSpaces = kit.spaces.observe(() => this.#registerOwnedSpaces());
     const offUser = this.userStatus?.subscribe((status) => {
@@ -114,8 +111,6 @@ export class ServerSync {
     this.#unbind = () => {
       offSpaces();
       offUser?.();
-      this.#writer?.destroy();
-      this.#writer = undefined;
       this.#kit = undefined;
       this.#unbind = undefined;
     };
@@ -125,7 +120,7 @@ export class ServerSync {
   /** Reads the caller's Spaces from the server and adds missing ones to the bound kit's list. */
   async refreshMembership(): Promise<ServerSpace[]> {
     const spaces = await this.api.listSpaces();
-    if (!this.#destroyed) this.#writer?.apply(spaces);
+    if (!this.#destroyed) this.#kit?.spaces.applyMembership(spaces);
     return spaces;
   }
 
@@ -167,7 +162,7 @@ export class ServerSync {
   /** Accepts an invite and adds the Space to the bound kit's list. */
   async acceptInvite(code: string): Promise<ServerSpace> {
     const space = await this.api.acceptInvite(code);
-    if (!this.#destroyed) this.#writer?.apply([space]);
+    if (!this.#destroyed) this.#kit?.spaces.applyMembership([space]);
     return space;
   }
 
