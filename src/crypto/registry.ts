@@ -1,6 +1,6 @@
 // The crypto registry: for every collection the store writes, which fields are ciphertext at rest
-// and which stay plaintext (docs/security.md lists them). The store asks it on every write, so a field nobody
-// classified cannot slip into a document unencrypted (the drift check).
+// and which stay plaintext (docs/security.md lists them). The store asks it on every write, so a
+// field nobody classified cannot slip into a document unencrypted (the drift check).
 
 /** How a field is stored. */
 export const FieldClass = { encrypted: 'encrypted', plaintext: 'plaintext' } as const;

@@ -20,7 +20,7 @@ Usage: space-kit-server [options]
                                  env SPACE_KIT_CORS_ORIGIN
   --max-frame-bytes <n>          largest WebSocket frame (default ${defaults.maxFrameBytes})
                                  env SPACE_KIT_MAX_FRAME_BYTES
-  --messages-per-second <n>      sustained messages per connection (default ${defaults.messagesPerSecond})
+  --messages-per-second <n>      messages per connection (default ${defaults.messagesPerSecond})
                                  env SPACE_KIT_MESSAGES_PER_SECOND
   --message-burst <n>            burst above that rate (default ${defaults.messageBurst})
                                  env SPACE_KIT_MESSAGE_BURST

@@ -271,9 +271,10 @@ export class SpaceKit {
   }
 
   /**
-   * Moves the old user-level export into the Personal Space (docs/store.md, "Legacy import"). Idempotent: a second
-   * run writes nothing. Rejects when the user has no Personal Space, and with LockedError when
-   * the kit is locked and syncs with a server (imported values must be sealed before they leave).
+   * Moves the old user-level export into the Personal Space (docs/store.md, "Legacy import").
+   * Idempotent: a second run writes nothing. Rejects when the user has no Personal Space, and
+   * with LockedError when the kit is locked and syncs with a server (imported values must be
+   * sealed before they leave).
    */
   async importLegacy(data: unknown): Promise<LegacyImportResult> {
     this.#assertAlive();
@@ -282,7 +283,8 @@ export class SpaceKit {
       // Locally the at-rest sweep would seal the plaintext after unlock; a synced document
       // would already have carried it to the server.
       throw new LockedError(
-        'Unlock before importing: this kit syncs with a server, and a locked import would reach it unencrypted',
+        'Unlock before importing: this kit syncs, and a locked import would reach the server ' +
+          'unencrypted',
         LockReason.locked,
       );
     }

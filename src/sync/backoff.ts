@@ -1,7 +1,8 @@
 // When to try again after a failed or lost connection.
 
 /**
- * Reconnect timing: `base · 2^attempt`, capped, then spread by ±`jitter` so clients don't stampede.
+ * Reconnect timing: `base * 2^attempt`, capped, then spread by +-`jitter` so clients don't
+ * stampede.
  */
 export interface BackoffPolicy {
   /** Delay before the first retry, in ms. */

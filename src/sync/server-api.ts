@@ -36,9 +36,7 @@ export class ServerError extends Error {
   constructor(
     /** HTTP status, e.g. 403. */
     readonly status: number,
-    /**
-     * Machine-readable code derived from the status (`forbidden`, `not-found`, …, `http-<status>`).
-     */
+    /** Machine-readable code from the status: `forbidden`, `not-found`, …, `http-<status>`. */
     readonly code: string,
     message: string,
   ) {

@@ -8,10 +8,10 @@ import type * as Y from 'yjs';
  * Connection state of a document, a small state machine:
  *
  * ```
- * offline ──connect──▶ connecting ──socket open──▶ syncing ──server state received──▶ synced
- *    ▲                     │                          │                                 │
- *    └──── close / network error / browser offline ◀──┴─────────────────────────────────┘
- * any state ──close 4401/4403 or HTTP 401/403 for a ticket──▶ revoked (no reconnect)
+ * offline --connect--> connecting --socket open--> syncing --server state received--> synced
+ *    ^                     |                          |                                 |
+ *    +---- close / network error / browser offline <--+---------------------------------+
+ * any state --close 4401/4403 or HTTP 401/403 for a ticket--> revoked (no reconnect)
  * ```
  *
  * `revoked` is left only by an explicit `reconnect()` (the host provides new credentials).

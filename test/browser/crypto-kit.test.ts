@@ -13,7 +13,7 @@ const scryptParams = { N: 2 ** 10, r: 8, p: 1 };
 describe('crypto: the kit unlocks, locks and reads sealed fields', () => {
   afterEach(cleanUp);
 
-  it('a second device unlocks with the passphrase from the synced user doc; a wrong one writes nothing', async () => {
+  it('a second device unlocks with the synced passphrase; a wrong one writes nothing', async () => {
     const first = await startKit({ storagePrefix: freshPrefix(), locked: true, scryptParams });
     expect(first.locked).to.equal(true);
     await first.unlock({ passphrase: 'correct horse' });
@@ -44,7 +44,7 @@ describe('crypto: the kit unlocks, locks and reads sealed fields', () => {
     expect(second.publicKey).to.equal(first.publicKey);
   });
 
-  it('reads tampered, moved and foreign ciphertext as locked "tampered", never throwing', async () => {
+  it('reads tampered, moved, foreign ciphertext as locked "tampered", never throwing', async () => {
     const kit = await startKit({ storagePrefix: freshPrefix() });
     const other = await startKit({ storagePrefix: freshPrefix() });
     const space = kit.activeSpace;
@@ -79,7 +79,7 @@ describe('crypto: the kit unlocks, locks and reads sealed fields', () => {
     expect(JSON.stringify(space.tags.list())).not.to.contain('enc:v1');
   });
 
-  it('decrypts lazily: listing 10,000 tags and reading 60 names opens 60 values, once', async function () {
+  it('decrypts lazily: 10,000 tags listed, 60 names read, 60 opened once', async function () {
     // Ten thousand sealed writes take a few seconds on a loaded two-core machine.
     this.timeout(60_000);
     const kit = await startKit({ storagePrefix: freshPrefix(), persistence: false });
@@ -106,7 +106,7 @@ describe('crypto: the kit unlocks, locks and reads sealed fields', () => {
     expect(codec.stats.cacheHits).to.equal(60);
   });
 
-  it('locks live: placeholders instead of values, writes refused, values back on unlock', async () => {
+  it('locks live: placeholders for values, writes refused, values back on unlock', async () => {
     const kit = await startKit({ storagePrefix: freshPrefix() });
     const space = kit.activeSpace;
     const tag = space.tags.create({ name: 'Urgent', color: '#f00' });

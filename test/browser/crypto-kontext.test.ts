@@ -8,7 +8,7 @@ import { cleanUp, exchange, startKit, freshPrefix, startSecondDevice } from './s
 describe('crypto: the encrypted context document', () => {
   afterEach(cleanUp);
 
-  it('merges concurrent typing in one paragraph and compacts the log, readable to both', async () => {
+  it('merges concurrent typing in one paragraph; the compacted log reads for both', async () => {
     const a = await startKit({ storagePrefix: freshPrefix() });
     const b = await startSecondDevice(a);
     const spaceId = a.activeSpace.id;

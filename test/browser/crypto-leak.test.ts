@@ -9,7 +9,7 @@ const leak = new LeakMarkers();
 describe('crypto: nothing sensitive reaches IndexedDB in plaintext', () => {
   afterEach(cleanUp);
 
-  it('finds no marker in any database after writes, edits, deletes, lock cycles and compaction', async () => {
+  it('finds no marker after writes, edits, deletes, lock cycles and compaction', async () => {
     const prefix = freshPrefix();
     const kit = await startKit({ storagePrefix: prefix });
     const space = await kit.spaces.create({ name: leak.marker('spacename'), type: 'family' });

@@ -32,7 +32,7 @@ function listSpaceFor(kit: SpaceKit, spaceId: string): void {
 describe('crypto: sharing a Space between two users', () => {
   afterEach(cleanUp);
 
-  it('shares keys with a member who joins and locks them out of a new epoch on removal', async () => {
+  it('shares keys with a joining member; removal locks them out of a new epoch', async () => {
     const directory = new MemoryDirectory();
     const ada = await startKit({ storagePrefix: freshPrefix(), members: directory });
     const bob = await startKit({

@@ -9,7 +9,7 @@ import { cleanUp, freshPrefix, startKit, testMasterKey } from './store-fixtures.
 describe('crypto: the at-rest sweep', () => {
   afterEach(cleanUp);
 
-  it('seals imported plaintext after unlock, compacts, and retries a failed collection', async () => {
+  it('seals imported plaintext after unlock, compacts, retries a failed collection', async () => {
     const run = crypto.randomUUID().slice(0, 8);
     const tagMarker = `SWEEP${run}tag`;
     const groupMarker = `SWEEP${run}group`;

@@ -113,7 +113,7 @@ describe('kit with a real server', () => {
     expect(bob.activeSpace.tags.get(before.id)?.name).to.equal('Before removal');
   });
 
-  it('refuses a legacy import while locked, so imported plaintext never reaches the server', async () => {
+  it('refuses a locked legacy import, so its plaintext never reaches the server', async () => {
     const server = await startServer();
     const masterKey = crypto.getRandomValues(new Uint8Array(32));
     const ada = await startServerKit(server, { id: 'ada', name: 'Ada' }, masterKey);

@@ -18,7 +18,7 @@ function allRecords(doc: Y.Doc): Record<string, unknown>[] {
 describe('store: persistence and reload', () => {
   afterEach(cleanUp);
 
-  it('restores every Space, its data and the active Space in a new kit on the same storage', async () => {
+  it('restores every Space, its data and the active Space in a new kit', async () => {
     const prefix = freshPrefix();
     const kit = await startKit({ storagePrefix: prefix });
     kit.activeSpace.tags.create({ name: 'Urgent', color: '#d33' });

@@ -33,7 +33,7 @@ describe('store: switching Spaces', () => {
     expect(copied[0].id).not.to.equal(urgent.id);
   });
 
-  it('flips tags, scenes, agents, missions and context together; old observers stay quiet', async () => {
+  it('flips tags, scenes, agents, missions, context together; old observers quiet', async () => {
     const kit = await startKit({ storagePrefix: freshPrefix() });
     const a = kit.activeSpace;
     a.tags.create({ name: 'A-tag', color: '#111' });

@@ -118,7 +118,7 @@ describe('server attachment in the browser', () => {
     expect(alice.connection.status.current.connection).to.equal('synced');
   });
 
-  it('shares changes across tabs of one user only, never with another user on the page', async () => {
+  it('shares changes across tabs of one user, never with another user on the page', async () => {
     const apis = await sharedSpace('family-tabs');
     const aliceTab1 = open(apis.alice, 'alice', 'family-tabs');
     const aliceTab2 = open(apis.alice, 'alice', 'family-tabs');

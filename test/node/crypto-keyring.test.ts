@@ -49,7 +49,7 @@ test('a new keyring seals epoch 1 for its members; entries are plain JSON', () =
   assert.deepEqual(opened.unreadable, []);
 });
 
-test('a member who joins gets every epoch from whoever shares first; sharing twice adds nothing', () => {
+test('a joining member gets every epoch from whoever shares first; twice adds nothing', () => {
   const [alice, bob, carol] = [person('alice'), person('bob'), person('carol')];
   const created = createKeyring(spaceId, [alice.member, bob.member]);
   const rotated = rotateForRemoval(spaceId, created.entries, [alice.member, bob.member]);
@@ -71,7 +71,7 @@ test('a member who joins gets every epoch from whoever shares first; sharing twi
   assert.deepEqual(epochConflicts(keyring), []);
 });
 
-test('after removal, new-epoch values do not decrypt with anything the removed member holds', () => {
+test('after removal, new-epoch values open with nothing the removed member holds', () => {
   const [alice, bob, mallory] = [person('alice'), person('bob'), person('mallory')];
   const created = createKeyring(spaceId, [alice.member, bob.member, mallory.member]);
   const oldValue = sealField(created.spaceKey, 1, context, 'before removal');

@@ -143,7 +143,7 @@ test('the user-document key is derived from the master key, per user', () => {
   assert.throws(() => deriveUserKey(masterKey, ''), { name: 'TypeError', message: /userId/ });
 });
 
-test('unlocking a user: first unlock creates, later unlocks open, wrong input returns nothing', async () => {
+test('unlocking: the first creates, later ones open, wrong input returns nothing', async () => {
   const options = { scryptParams: fast };
   const first = await unlockUserKeys('alice', { passphrase: 'pw' }, {}, options);
   assert.ok(first.toStore.wrappedMasterKey && first.toStore.wrappedIdentity);

@@ -67,7 +67,7 @@ async function sharedSpace(spaceId: string, members: Record<string, 'member' | '
 
 const tags = (client: Client) => client.doc.getMap<string>('tags');
 
-test('syncs both ways, walks offline → connecting → syncing → synced, saves on the server', async () => {
+test('syncs both ways through connecting → syncing → synced, saves on the server', async () => {
   await sharedSpace('team-live', { alice: 'member', bob: 'member' });
   const alice = connect('alice', 'team-live');
   assert.equal(alice.connection.status.current.connection, 'connecting', 'fetching a ticket');
@@ -87,7 +87,7 @@ test('syncs both ways, walks offline → connecting → syncing → synced, save
   assert.equal(alice.tickets.length, 1, 'one ticket for one connect');
 });
 
-test('offline edits on both sides converge after the server comes back, with fresh tickets', async () => {
+test('offline edits on both sides converge when the server is back (fresh tickets)', async () => {
   // A server of its own, restarted on the same port and data directory.
   const own = await startTestServer({ jwtSecret: server.secret });
   const { port, dataDir } = { port: own.server.port, dataDir: own.dataDir };
