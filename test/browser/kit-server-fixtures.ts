@@ -49,13 +49,14 @@ async function devToken(server: StartedServer, userId: string, name: string): Pr
 }
 
 /**
- * A kit of `user` syncing with `server`, on a fresh storage prefix, unlocked with a fresh random
- * master key (so every sealed field is really encrypted); destroyed by `cleanUpKits`.
+ * A kit of `user` syncing with `server`, on a fresh storage prefix (a new device), unlocked with
+ * `masterKey` (default: a fresh random one, so every sealed field is really encrypted), or left
+ * locked with `null`; destroyed by `cleanUpKits`.
  */
 export async function startServerKit(
   server: StartedServer,
   user: { id: string; name: string },
-  masterKey: Uint8Array = crypto.getRandomValues(new Uint8Array(32)),
+  masterKey: Uint8Array | null = crypto.getRandomValues(new Uint8Array(32)),
 ): Promise<Kit> {
   const token = await devToken(server, user.id, user.name);
   const storagePrefix = `kit-server-${crypto.randomUUID()}`;
@@ -65,7 +66,7 @@ export async function startServerKit(
     server: server.url,
     getToken: () => Promise.resolve(token),
     storagePrefix,
-    masterKey: masterKey.slice(),
+    ...(masterKey ? { masterKey: masterKey.slice() } : {}),
   });
   kits.push(kit);
   return kit;

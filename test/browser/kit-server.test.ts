@@ -133,4 +133,25 @@ describe('kit with a real server', () => {
     expect(ada.activeSpace.tags.list().map((tag) => tag.name)).to.include(secret);
     expect((await scanServer(server, [secret])).found).to.deep.equal([]);
   });
+
+  it('a second device unlocks with the passphrase from the user doc the server synced', async () => {
+    const server = await startServer();
+    const ada = { id: 'ada', name: 'Ada' };
+    const first = await startServerKit(server, ada, null);
+    await first.unlock({ passphrase: 'correct horse battery staple' });
+    const tag = first.activeSpace.tags.create({ name: 'Synced secret', color: '#445566' });
+    await Promise.all([
+      first.sync!.statusOf(first.activeSpace.id)!.whenSavedOnServer(),
+      first.sync!.userStatus!.whenSavedOnServer(),
+    ]);
+
+    const second = await startServerKit(server, ada, null);
+    await second.sync!.statusOf(second.activeSpace.id)!.whenSynced();
+    expect(isLocked(second.activeSpace.tags.get(tag.id)?.name)).to.equal(true);
+    let wrong: unknown;
+    await second.unlock({ passphrase: 'wrong horse' }).catch((error: unknown) => (wrong = error));
+    expect(wrong).to.have.property('name', 'WrongPassphraseError');
+    await second.unlock({ passphrase: 'correct horse battery staple' });
+    expect(second.activeSpace.tags.get(tag.id)?.name).to.equal('Synced secret');
+  });
 });
