@@ -96,28 +96,33 @@ export class Collection<C extends RecordCollection> {
 
   /** The record, or undefined when missing or soft-deleted (unless `includeDeleted`). */
   get(id: string, options: ListOptions = {}): ReadRecord<C> | undefined {
-    const record = this.#map.get(id);
-    if (!(record instanceof Y.Map)) return undefined;
+    const record = this.#recordAt(id);
+    if (!record) return undefined;
     if (!options.includeDeleted && record.get('deletedAt') !== undefined) return undefined;
     return readFields(this.#scope, this.name, record) as ReadRecord<C>;
   }
 
   /** True when a live (not deleted) record has this id. */
   has(id: string): boolean {
-    const record = this.#map.get(id);
-    return record instanceof Y.Map && record.get('deletedAt') === undefined;
+    const record = this.#recordAt(id);
+    return record !== undefined && record.get('deletedAt') === undefined;
   }
 
   /** All records in their order (sortOrder / order / creation), ties broken by id. */
   list(options: ListOptions = {}): ReadRecord<C>[] {
     const key = orderField[this.name];
     const records: ReadRecord<C>[] = [];
-    for (const record of this.#map.values()) {
-      if (!(record instanceof Y.Map)) continue;
+    for (const id of this.#map.keys()) {
+      const record = this.#recordAt(id);
+      if (!record) continue;
       if (!options.includeDeleted && record.get('deletedAt') !== undefined) continue;
       records.push(readFields(this.#scope, this.name, record) as ReadRecord<C>);
     }
-    const order = (r: ReadRecord<C>) => Number((r as Record<string, unknown>)[key] ?? 0);
+    // A peer may have written any value: a non-number position sorts as 0 instead of NaN.
+    const order = (r: ReadRecord<C>) => {
+      const value = (r as Record<string, unknown>)[key];
+      return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+    };
     return records.sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : 1));
   }
 
@@ -174,9 +179,19 @@ export class Collection<C extends RecordCollection> {
     this.#observers.clear();
   }
 
-  #liveRecord(id: string): Y.Map<unknown> {
+  /**
+   * The record map under `id`, if it is one: a map whose own id matches its key. Anything else
+   * (junk from a broken or hostile peer) is invisible to reads and writes.
+   * Limit: the types of plaintext fields inside a well-formed record are not checked on read.
+   */
+  #recordAt(id: string): Y.Map<unknown> | undefined {
     const record = this.#map.get(id);
-    if (!(record instanceof Y.Map) || record.get('deletedAt') !== undefined) {
+    return record instanceof Y.Map && record.get('id') === id ? record : undefined;
+  }
+
+  #liveRecord(id: string): Y.Map<unknown> {
+    const record = this.#recordAt(id);
+    if (!record || record.get('deletedAt') !== undefined) {
       throw new RecordNotFoundError(this.name, id);
     }
     return record;
