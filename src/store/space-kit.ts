@@ -15,7 +15,7 @@ import { NoPersonalSpaceError, UnknownSpaceError } from './errors.ts';
 import { KitPresets } from './kit-presets.ts';
 import { KitSpaces } from './kit-spaces.ts';
 import { checkLegacyExport, importLegacyInto } from './legacy.ts';
-import type { LegacyImportResult } from './legacy.ts';
+import type { LegacyExport, LegacyImportResult } from './legacy.ts';
 import { OpenSpaces } from './open-spaces.ts';
 import type { DocOpener, OpenedDoc } from './open-spaces.ts';
 import type { LocalOrigin, SystemOrigin } from './scope.ts';
@@ -273,8 +273,8 @@ export class SpaceKit {
   /**
    * Moves the old user-level export into the Personal Space (docs/store.md, "Legacy import").
    * Idempotent: a second run writes nothing. Rejects when the user has no Personal Space, and
-   * with LockedError when the kit is locked and syncs with a server (imported values must be
-   * sealed before they leave).
+   * with LockedError, writing nothing, when the kit is locked and either syncs with a server
+   * (imported values must be sealed before they leave) or the export has a context text.
    */
   async importLegacy(data: unknown): Promise<LegacyImportResult> {
     this.#assertAlive();
@@ -287,6 +287,11 @@ export class SpaceKit {
           'unencrypted',
         LockReason.locked,
       );
+    }
+    if (this.locked && (data as LegacyExport).kontext?.text) {
+      // The context text is only ever stored as sealed log entries: refuse before writing
+      // anything rather than import the records and fail on the text.
+      throw new LockedError('Unlock before importing a context text', LockReason.locked);
     }
     const personal = personalSpaceId(this.user.id);
     if (!this.#userStore.getSpace(personal)) {

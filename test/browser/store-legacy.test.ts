@@ -102,4 +102,16 @@ describe('store: importLegacy', () => {
     expect(error).to.be.instanceOf(NoPersonalSpaceError);
     expect(kit.internals.spaceDoc(personalSpaceId('ada'))?.getMap('tags').size).to.equal(0);
   });
+
+  it('refuses a context text while locked, before writing anything', async () => {
+    const kit = await startKit({ storagePrefix: freshPrefix(), locked: true });
+    const before = Y.encodeStateVector(kit.internals.spaceDoc(kit.activeSpace.id) as Y.Doc);
+    let refused: unknown;
+    await kit
+      .importLegacy({ ...legacy, kontext: { userId: 'ada', text: 'Sundays are family days.' } })
+      .catch((error: unknown) => (refused = error));
+    expect(refused).to.have.property('name', 'LockedError');
+    const after = Y.encodeStateVector(kit.internals.spaceDoc(kit.activeSpace.id) as Y.Doc);
+    expect(after).to.deep.equal(before);
+  });
 });
