@@ -71,20 +71,10 @@ export function bootstrapSpace(scope: DocScope, init: BootstrapInit): boolean {
       meta.set('createdAt', now);
     }
     if (metaPrepared.length) applyFields(meta, metaPrepared, actor, now);
-    if (agent)
-      applyFields(
-        newRecordMap(agents as Y.Map<unknown>, DEFAULT_AGENT_ID, actor, now),
-        agent,
-        actor,
-        now,
-      );
-    if (scene)
-      applyFields(
-        newRecordMap(scenes as Y.Map<unknown>, DEFAULT_SCENE_ID, actor, now),
-        scene,
-        actor,
-        now,
-      );
+    const create = (parent: Y.Map<unknown>, id: string, fields: readonly PreparedField[]) =>
+      applyFields(newRecordMap(parent, id, actor, now), fields, actor, now);
+    if (agent) create(agents as Y.Map<unknown>, DEFAULT_AGENT_ID, agent);
+    if (scene) create(scenes as Y.Map<unknown>, DEFAULT_SCENE_ID, scene);
   }, scope.systemOrigin);
   return true;
 }
