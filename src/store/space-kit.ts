@@ -339,6 +339,15 @@ export class SpaceKit {
     return this.#requireKeys().onLockChanged(listener);
   }
 
+  /**
+   * Calls `listener(error)` when key work the kit does on its own fails — publishing this user's
+   * public key, sharing Space keys after unlock — so a host can show it; the kit tries again on
+   * the next unlock or open. Returns an unsubscribe function.
+   */
+  onKeyTaskFailed(listener: (error: unknown) => void): () => void {
+    return this.#requireKeys().onBackgroundError(listener);
+  }
+
   /** This user's identity public key (base64url) while unlocked, for the member list. */
   get publicKey(): string | undefined {
     return this.#keys?.publicKey;

@@ -1,7 +1,7 @@
 // Acceptance 3: two users share a Space; the joiner reads after a key share; after removal, new
 // values are sealed under an epoch the removed member holds no key for.
 import { expect } from '@open-wc/testing';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { isLocked, LockedError } from '../../src/crypto/field-codec.ts';
 import { openField } from '../../src/crypto/field-cipher.ts';
 import type { MemberDirectory, MemberInfo } from '../../src/store/keys/members.ts';
@@ -18,15 +18,7 @@ class MemoryDirectory implements MemberDirectory {
 
 /** What the sync layer does when the server lists a new Space for the user. */
 function listSpaceFor(kit: SpaceKit, spaceId: string): void {
-  const doc = kit.internals.userDoc;
-  doc.transact(() => {
-    const entry = new Y.Map<unknown>();
-    doc.getMap('spaces').set(spaceId, entry);
-    for (const [key, value] of Object.entries({ id: spaceId, type: 'family', role: 'member' })) {
-      entry.set(key, value);
-    }
-    entry.set('createdAt', Date.now());
-  }, 'test-server');
+  kit.spaces.applyMembership([{ id: spaceId, type: 'family', role: 'member' }]);
 }
 
 describe('crypto: sharing a Space between two users', () => {
@@ -85,5 +77,20 @@ describe('crypto: sharing a Space between two users', () => {
     }
     expect(bobKeys?.keyFor(spaceId, 2)).to.equal(undefined);
     expect(() => bobSpace.tags.create({ name: 'x', color: '#000' })).to.throw(LockedError);
+  });
+
+  it('reports key work that fails in the background, without throwing at the host', async () => {
+    const failure = new Error('public-key endpoint unreachable');
+    const kit = await startKit({
+      storagePrefix: freshPrefix(),
+      locked: true,
+      publishPublicKey: () => Promise.reject(failure),
+    });
+    const reported: unknown[] = [];
+    kit.onKeyTaskFailed((error) => reported.push(error));
+    await kit.unlock({ masterKey: new Uint8Array(32).fill(7) });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reported).to.deep.equal([failure]);
+    expect(kit.locked).to.equal(false);
   });
 });

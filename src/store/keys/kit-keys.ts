@@ -77,6 +77,7 @@ export class KitKeys {
   readonly #options: KitKeysOptions;
   readonly #spaces = new Map<string, SpaceEntry>();
   readonly #lockListeners = new Set<(locked: boolean) => void>();
+  readonly #errorListeners = new Set<(error: unknown) => void>();
   #user: KeyedDoc | undefined;
   #origin: SystemOrigin | undefined;
   #identity: IdentityKeyPair | undefined;
@@ -157,6 +158,17 @@ export class KitKeys {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     this.#lockListeners.add(listener);
     return () => this.#lockListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener(error)` when a task nobody awaits fails (publishing the public key, sharing
+   * keys after unlock); returns an unsubscribe function. The task is tried again on its next
+   * trigger (unlock, opening the Space).
+   */
+  onBackgroundError(listener: (error: unknown) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    this.#errorListeners.add(listener);
+    return () => this.#errorListeners.delete(listener);
   }
 
   /**
@@ -247,6 +259,7 @@ export class KitKeys {
     this.lock();
     for (const id of [...this.#spaces.keys()]) this.#detach(id);
     this.#lockListeners.clear();
+    this.#errorListeners.clear();
     this.codec.destroy();
     this.spaceKeys.destroy();
   }
@@ -364,10 +377,12 @@ export class KitKeys {
     for (const listener of [...this.#lockListeners]) listener(locked);
   }
 
-  /** Runs a task nobody awaits; its failure is kept in `lastError`, never thrown at the host. */
+  /** Runs a task nobody awaits; its failure is reported to listeners, never thrown at the host. */
   #background(task: Promise<unknown> | undefined): void {
     task?.catch((error: unknown) => {
       this.lastError = error;
+      if (this.#destroyed) return;
+      for (const listener of [...this.#errorListeners]) listener(error);
     });
   }
 }
