@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, Role } from '../model/space.ts';
 import { Connection } from './connection.ts';
+import { encodeMembershipChanged } from './protocol.ts';
 import { RefusalReason, type Metrics } from './metrics.ts';
 import type { ResolvedOptions } from './options.ts';
 import { Room } from './room.ts';
@@ -65,8 +66,14 @@ export class Gateway {
     this.#upgrade(req, socket, head).catch(() => socket.destroy());
   }
 
-  /** Applies a membership change to open sockets: a removal closes them with 4403. */
+  /**
+   * Applies a membership change to open sockets: a removal closes them with 4403, and the
+   * user's own user-room sockets are told to fetch their Space list again.
+   */
   membershipChanged(spaceId: string, userId: string, role: Role | undefined): void {
+    for (const peer of this.rooms.get(`user/${userId}`)?.peers ?? []) {
+      peer.send(encodeMembershipChanged());
+    }
     const spaceRoom = `space/${spaceId}`;
     for (const join of this.#joins) {
       if (join.spaceRoom === spaceRoom && join.userId === userId) join.role = role;

@@ -4,13 +4,15 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { ExtraMessage } from '../model/protocol.ts';
 
 export const MessageType = {
   sync: 0,
   awareness: 1,
   auth: 2,
   queryAwareness: 3,
-  stored: 100,
+  stored: ExtraMessage.stored,
+  membershipChanged: ExtraMessage.membershipChanged,
 } as const;
 
 const SyncType = { step1: 0, step2: 1, update: 2 } as const;
@@ -115,6 +117,11 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
     encoding.writeVarUint(encoder, MessageType.awareness);
     encoding.writeVarUint8Array(encoder, update);
   });
+}
+
+/** Message 101, on a user room: the user's memberships changed; the client asks for them. */
+export function encodeMembershipChanged(): Uint8Array {
+  return message((encoder) => encoding.writeVarUint(encoder, MessageType.membershipChanged));
 }
 
 /** Message 100: everything covered by `stateVector` is durably stored. */

@@ -15,7 +15,8 @@ import { ServerError } from './server-api.ts';
 import type { ServerApi } from './server-api.ts';
 import { ConnectionState, SyncInterruptedError, docStatus } from './status.ts';
 import type { DocStatus } from './status.ts';
-import { decodeStoredVector, isCoveredBy, localStateVector, messageStored } from './stored-ack.ts';
+import { ExtraMessage } from '../model/protocol.ts';
+import { decodeStoredVector, isCoveredBy, localStateVector } from './stored-ack.ts';
 import type { StateVector } from './stored-ack.ts';
 
 /** Options of the server attachment. */
@@ -40,6 +41,8 @@ export interface ServerAttachmentOptions {
    * which refuses unknown Spaces). A rejection counts as a failed attempt.
    */
   readonly beforeConnect?: (ref: DocRef) => Promise<void>;
+  /** Called when the server says the user's memberships changed (on the user document). */
+  readonly onMembershipChanged?: () => void;
 }
 
 /** A document's live link to the server. */
@@ -137,9 +140,12 @@ class DocConnection implements ServerConnection {
     // Scope cross-tab sync to this user: the default channel (server + room) would also join
     // another user's kit on the same page and bypass the server's role checks.
     this.#provider.bcChannel = `${this.#provider.bcChannel}#${options.user.id}`;
-    this.#provider.messageHandlers[messageStored] = (_encoder, decoder) => {
+    this.#provider.messageHandlers[ExtraMessage.stored] = (_encoder, decoder) => {
       this.#storedVector = decodeStoredVector(decoding.readVarUint8Array(decoder));
       this.#updateSavedOnServer();
+    };
+    this.#provider.messageHandlers[ExtraMessage.membershipChanged] = () => {
+      if (ref.kind === 'user') options.onMembershipChanged?.();
     };
     this.#provider.on('status', this.#onProviderStatus);
     this.#provider.on('sync', this.#onProviderSync);

@@ -52,6 +52,8 @@ export class ServerSync {
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
       beforeConnect: (ref) => this.#beforeConnect(ref),
+      // A Space shared with us (or a changed role) reaches the list at once.
+      onMembershipChanged: () => void this.refreshMembership().catch(noop),
     });
   }
 

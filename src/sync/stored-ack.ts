@@ -2,9 +2,6 @@
 // `stored`, carrying the state vector of what it has stored (docs/protocol.md).
 import * as Y from 'yjs';
 
-/** The y-websocket message type of the server's storage acknowledgement. */
-export const messageStored = 100;
-
 /** A decoded state vector: client id → number of that client's structs. */
 export type StateVector = Map<number, number>;
 

@@ -87,7 +87,8 @@ describe('kit with a real server', () => {
     const before = adaSpace.tags.create({ name: 'Before removal', color: '#111111' });
     await ada.members!.add(space.id, 'bob', 'member');
 
-    await bob.sync!.refreshMembership();
+    // The server tells Bob's open user-doc socket; nobody asks for the list by hand.
+    await until(() => bob.spaces.get(space.id)?.role === 'member', "the Space in bob's list");
     await bob.switchSpace(space.id);
     const bobStatus = bob.sync!.statusOf(space.id)!;
     await bobStatus.whenSynced();
