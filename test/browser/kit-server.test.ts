@@ -135,7 +135,7 @@ describe('kit with a real server', () => {
     expect((await scanServer(server, [secret])).found).to.deep.equal([]);
   });
 
-  it('a second device unlocks with the passphrase from the user doc the server synced', async () => {
+  it('a second device unlocks with the passphrase from the server-synced user doc', async () => {
     const server = await startServer();
     const ada = { id: 'ada', name: 'Ada' };
     const first = await startServerKit(server, ada, null);
