@@ -44,40 +44,53 @@ export class Metrics {
   render(gauges: { connections: number; rooms: number }): string {
     const memory = process.memoryUsage();
     const lines = [
-      '# HELP space_kit_connections Open WebSocket connections.',
-      '# TYPE space_kit_connections gauge',
-      `space_kit_connections ${gauges.connections}`,
-      '# HELP space_kit_rooms Rooms (documents) loaded in memory.',
-      '# TYPE space_kit_rooms gauge',
-      `space_kit_rooms ${gauges.rooms}`,
-      '# HELP space_kit_bytes_in_total Bytes received in WebSocket frames.',
-      '# TYPE space_kit_bytes_in_total counter',
-      `space_kit_bytes_in_total ${this.bytesIn}`,
-      '# HELP space_kit_bytes_out_total Bytes sent in WebSocket frames.',
-      '# TYPE space_kit_bytes_out_total counter',
-      `space_kit_bytes_out_total ${this.bytesOut}`,
-      '# HELP space_kit_refusals_total Refused connections and closed connections, by reason.',
-      '# TYPE space_kit_refusals_total counter',
-      ...Object.values(RefusalReason).map(
-        (reason) =>
-          `space_kit_refusals_total{reason="${reason}"} ${this.refusals.get(reason) ?? 0}`,
+      ...metric('space_kit_connections', 'gauge', 'Open WebSocket connections.', [
+        `space_kit_connections ${gauges.connections}`,
+      ]),
+      ...metric('space_kit_rooms', 'gauge', 'Rooms (documents) loaded in memory.', [
+        `space_kit_rooms ${gauges.rooms}`,
+      ]),
+      ...metric('space_kit_bytes_in_total', 'counter', 'Bytes received in WebSocket frames.', [
+        `space_kit_bytes_in_total ${this.bytesIn}`,
+      ]),
+      ...metric('space_kit_bytes_out_total', 'counter', 'Bytes sent in WebSocket frames.', [
+        `space_kit_bytes_out_total ${this.bytesOut}`,
+      ]),
+      ...metric(
+        'space_kit_refusals_total',
+        'counter',
+        'Refused connections and closed connections, by reason.',
+        Object.values(RefusalReason).map(
+          (reason) =>
+            `space_kit_refusals_total{reason="${reason}"} ${this.refusals.get(reason) ?? 0}`,
+        ),
       ),
-      '# HELP space_kit_store_latency_seconds Time to durably store a batch of updates.',
-      '# TYPE space_kit_store_latency_seconds histogram',
-      ...latencyBuckets.map(
-        (bound, index) =>
-          `space_kit_store_latency_seconds_bucket{le="${bound}"} ${this.#latencyCounts[index]}`,
+      ...metric(
+        'space_kit_store_latency_seconds',
+        'histogram',
+        'Time to durably store a batch of updates.',
+        [
+          ...latencyBuckets.map(
+            (bound, index) =>
+              `space_kit_store_latency_seconds_bucket{le="${bound}"} ${this.#latencyCounts[index]}`,
+          ),
+          `space_kit_store_latency_seconds_bucket{le="+Inf"} ${this.#latencyCount}`,
+          `space_kit_store_latency_seconds_sum ${this.#latencySum}`,
+          `space_kit_store_latency_seconds_count ${this.#latencyCount}`,
+        ],
       ),
-      `space_kit_store_latency_seconds_bucket{le="+Inf"} ${this.#latencyCount}`,
-      `space_kit_store_latency_seconds_sum ${this.#latencySum}`,
-      `space_kit_store_latency_seconds_count ${this.#latencyCount}`,
-      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${memory.rss}`,
-      '# HELP nodejs_heap_used_bytes V8 heap in use, in bytes.',
-      '# TYPE nodejs_heap_used_bytes gauge',
-      `nodejs_heap_used_bytes ${memory.heapUsed}`,
+      ...metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [
+        `process_resident_memory_bytes ${memory.rss}`,
+      ]),
+      ...metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, in bytes.', [
+        `nodejs_heap_used_bytes ${memory.heapUsed}`,
+      ]),
     ];
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** One metric in the Prometheus text format: its HELP and TYPE lines, then its samples. */
+function metric(name: string, type: string, help: string, samples: string[]): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples];
 }
