@@ -71,8 +71,6 @@ export class KitKeys {
   readonly codecs: CodecSource;
   /** Test hook: runs before each swept collection; throwing fails that collection. */
   beforeSweepCollection?: (fieldSpaceId: string, collection: CollectionName) => void;
-  /** The last failure of a background task (key sharing, publishing, sweep), for diagnosis. */
-  lastError: unknown;
 
   readonly #options: KitKeysOptions;
   readonly #spaces = new Map<string, SpaceEntry>();
@@ -380,7 +378,6 @@ export class KitKeys {
   /** Runs a task nobody awaits; its failure is reported to listeners, never thrown at the host. */
   #background(task: Promise<unknown> | undefined): void {
     task?.catch((error: unknown) => {
-      this.lastError = error;
       if (this.#destroyed) return;
       for (const listener of [...this.#errorListeners]) listener(error);
     });
