@@ -14,7 +14,6 @@ import { DEFAULT_FIRST_SYNC_TIMEOUT_MS } from './store/first-sync.ts';
 import { SpaceKit } from './store/space-kit.ts';
 import type { AttachedDoc, DocAttachment } from './sync/attachment.ts';
 import { IndexeddbAttachment } from './sync/persistence.ts';
-import type { PersistedDoc } from './sync/persistence.ts';
 import { createServerSync } from './sync/server-sync.ts';
 import type { ServerSync } from './sync/server-sync.ts';
 import { connectKitToServer } from './kit-server.ts';
@@ -174,14 +173,8 @@ function attachmentOpener(attachments: readonly DocAttachment[]): DocOpener {
               Promise.all(remote.map((a) => a.whenRemoteSynced?.())).then(() => undefined),
           }
         : {}),
-      compact: () =>
-        Promise.all(
-          attached.map((a) => (a as Partial<PersistedDoc>).compact?.() ?? Promise.resolve()),
-        ).then(() => undefined),
-      whenSaved: () =>
-        Promise.all(
-          attached.map((a) => (a as Partial<PersistedDoc>).whenSaved?.() ?? Promise.resolve()),
-        ).then(() => undefined),
+      compact: () => Promise.all(attached.map((a) => a.compact?.())).then(() => undefined),
+      whenSaved: () => Promise.all(attached.map((a) => a.whenSaved?.())).then(() => undefined),
       close: () => {
         closing ??= Promise.allSettled(attached.map((a) => a.destroy())).then(() => doc.destroy());
         return closing;

@@ -20,6 +20,10 @@ export interface AttachedDoc {
    * store waits for it (bounded) before bootstrapping a document it has no local data for.
    */
   whenRemoteSynced?(): Promise<void>;
+  /** For local storage: settles once every change made so far is stored (saved on this device). */
+  whenSaved?(): Promise<void>;
+  /** For local storage: replaces the stored history by one update of the current state. */
+  compact?(): Promise<void>;
   /** Detaches and releases resources; idempotent. */
   destroy(): Promise<void>;
 }
